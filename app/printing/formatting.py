@@ -1,0 +1,47 @@
+"""Locale-aware text for amounts, rates and dates, shared by the PDF and ESC/POS renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_percent, get_currency_precision
+
+# babel quantizes with the decimal context (half-even: 0.125 prints as 0.12). A printed amount
+# must match what a cashier computes by hand, so round half-up to the currency's digits first.
+PRINT_ROUNDING = ROUND_HALF_UP
+
+
+def round_for_print(amount: Decimal, currency_code: str) -> Decimal:
+    """`amount` rounded half-up to the currency's minor unit (2 for EUR, 0 for JPY)."""
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency_code.upper()))
+    return amount.quantize(exponent, rounding=PRINT_ROUNDING)
+
+
+def format_money(amount: Decimal, currency_code: str, locale: str) -> str:
+    """'€1,234.50' (en_US), '1.234,50 €' (de_DE); no-break spaces kept as babel writes them."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"amount must be a Decimal, got {type(amount).__name__}")
+    rounded = round_for_print(amount, currency_code)
+    return format_currency(rounded, currency_code.upper(), locale=locale)
+
+
+def format_rate(rate: Decimal, locale: str) -> str:
+    """A tax percentage (Decimal('7.5') means 7.5 %) in the locale's style: '7.5%', '7,5 %'."""
+    return format_percent(rate / 100, locale=locale, decimal_quantization=False)
+
+
+def format_day(moment: dt.datetime | dt.date, locale: str) -> str:
+    """The calendar day in the locale's medium style ('Mar 1, 2026', '01.03.2026')."""
+    return format_date(moment, format="medium", locale=locale)
+
+
+def format_moment(moment: dt.datetime, locale: str) -> str:
+    """Day and wall-clock time as given (no time-zone conversion), e.g. '3/1/26, 2:05 PM'."""
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)  # babel would otherwise shift to its default zone
+    return format_datetime(moment, format="short", locale=locale)
+
+
+__all__ = ["PRINT_ROUNDING", "format_day", "format_moment", "format_money", "format_rate", "round_for_print"]
