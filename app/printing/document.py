@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import UnknownCurrencyError, get_currency_name
+from babel.numbers import is_currency
 
 TenderKind = Literal["cash", "card", "other"]
 TENDER_KINDS: frozenset[str] = frozenset({"cash", "card", "other"})
@@ -289,15 +289,10 @@ class InvoiceDocument:
                 )
         _check_text(self, "currency_code", self.currency_code, required=True)
         code = self.currency_code.strip().upper()
-        try:
-            get_currency_name(code, locale="en")
-        except UnknownCurrencyError:
+        # Medusa sends lower-case codes ('eur'); babel knows the ISO 4217 list.
+        if len(code) != 3 or not is_currency(code):
             raise InvalidDocumentError(
                 f"InvoiceDocument.currency_code {self.currency_code!r} is not an ISO 4217 code"
-            ) from None
-        if len(code) != 3:
-            raise InvalidDocumentError(
-                f"InvoiceDocument.currency_code must be three letters, got {self.currency_code!r}"
             )
         object.__setattr__(self, "currency_code", code)
         _check_text(self, "locale", self.locale, required=True)

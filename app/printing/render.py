@@ -45,6 +45,12 @@ _HEAD_BG = colors.HexColor("#ececec")
 _COPY_RED = colors.HexColor("#c0282d")
 
 
+def _table_style(commands: list[tuple]) -> TableStyle:
+    """A TableStyle whose plain-string cells also use the embedded face (reportlab's default is
+    an unembedded Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *commands])
+
+
 def _text(value: str) -> str:
     """User text made safe for reportlab's paragraph mark-up ('&', '<' in names)."""
     return escape(value)
@@ -111,6 +117,8 @@ def _numbered_canvas(doc: InvoiceDocument) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:
+            # Otherwise reportlab lists an unembedded Helvetica on every page.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or SANS
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -179,7 +187,7 @@ def _logo(path, max_width: float, max_height: float) -> Flowable | None:
         log.warning("Shop logo %s cannot be read (%s); printing without it", path, exc)
         return None
     scale = min(max_width / img_w, max_height / img_h, 1.0)
-    image = Image(reader, width=img_w * scale, height=img_h * scale)
+    image = Image(str(path), width=img_w * scale, height=img_h * scale)
     image.hAlign = "LEFT"
     return image
 
@@ -212,12 +220,12 @@ def _a4_header(doc: InvoiceDocument, st: _Styles, width: float) -> Flowable:
         colWidths=[26 * mm, 46 * mm],
     )
     facts_table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
+        _table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
     )
     right += [Spacer(1, 2 * mm), facts_table]
 
     table = Table([[left, right]], colWidths=[width - 72 * mm, 72 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
 
@@ -235,7 +243,7 @@ def _a4_parties(doc: InvoiceDocument, st: _Styles, width: float) -> Flowable:
     bill_cell = [Paragraph("BILL TO", st.label), Paragraph(_lines_markup(bill) or "\u2013", st.body)]
     table = Table([[bill_cell, ship_cell]], colWidths=[width / 2, width / 2])
     table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("LINEABOVE", (0, 0), (-1, 0), 0.5, _RULE), ("TOPPADDING", (0, 0), (-1, -1), 4)])
+        _table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("LINEABOVE", (0, 0), (-1, 0), 0.5, _RULE), ("TOPPADDING", (0, 0), (-1, -1), 4)])
     )
     return table
 
@@ -256,7 +264,7 @@ def _a4_lines(doc: InvoiceDocument, st: _Styles, width: float, money: _Money) ->
         rows.append(_a4_line_row(line, st, sku_style, money, doc.locale))
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK),
@@ -355,7 +363,7 @@ def _key_value_table(rows: list[tuple[str, str, str]], st: _Styles, widths: list
         else:
             cells.append([Paragraph(_text(label), st.body), Paragraph(amount, st.right)])
     table = Table(cells, colWidths=widths)
-    table.setStyle(TableStyle(commands))
+    table.setStyle(_table_style(commands))
     return table
 
 
@@ -369,7 +377,7 @@ def _a4_closing(doc: InvoiceDocument, st: _Styles, width: float, money: _Money) 
     if doc.totals.tax_inclusive:
         payment_cell += [Spacer(1, 2 * mm), Paragraph("Prices include tax.", st.small)]
     table = Table([[payment_cell, totals]], colWidths=[width - 82 * mm, 82 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
 
@@ -393,6 +401,7 @@ def render_invoice_a4(doc: InvoiceDocument) -> bytes:
         subject=f"Order #{doc.order_display_id}" if doc.order_display_id else "",
         creator="Tilldesk",
         invariant=1,
+        initialFontName=SANS,
     )
     frame = Frame(_A4_MARGIN_X, _A4_MARGIN_BOTTOM, width, page_h - _A4_MARGIN_TOP - _A4_MARGIN_BOTTOM, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_on_a4_page(doc))])
@@ -457,7 +466,7 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
             [[Paragraph(_text(doc.copy_label), ParagraphStyle("rcopy", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER, textColor=colors.white))]],
             colWidths=[width],
         )
-        banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _INK), ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        banner.setStyle(_table_style([("BACKGROUND", (0, 0), (-1, -1), _INK), ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         story += [Spacer(1, 2 * mm), banner]
     story.append(Spacer(1, 2 * mm))
     facts = [f"<b>Invoice {_text(doc.invoice_number)}</b>"]
@@ -491,7 +500,7 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
         commands.append(("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 2.5))
         commands.append(("VALIGN", (0, len(rows) - 1), (-1, len(rows) - 1), "BOTTOM"))
     lines_table = Table(rows, colWidths=[width - amount_w, amount_w])
-    lines_table.setStyle(TableStyle(commands))
+    lines_table.setStyle(_table_style(commands))
     story += [lines_table, _Rule(width)]
 
     story.append(_key_value_table(_summary_rows(doc, money), st, [width - amount_w, amount_w], rule_above_total=False))
@@ -516,7 +525,7 @@ def render_receipt(doc: InvoiceDocument) -> bytes:
     content_height = sum(flowable.wrap(width, 1e6)[1] for flowable in story)
     page_height = content_height + 2 * _RECEIPT_MARGIN_Y
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(RECEIPT_WIDTH, page_height), invariant=1)
+    canvas = Canvas(buffer, pagesize=(RECEIPT_WIDTH, page_height), invariant=1, initialFontName=SANS)
     canvas.setTitle(f"Receipt {doc.invoice_number}" + (f" - {doc.copy_label}" if doc.is_copy else ""))
     canvas.setAuthor(doc.shop.name)
     canvas.setCreator("Tilldesk")
