@@ -1,0 +1,66 @@
+"""Pricing a draft: taxes from the shipping address, promotions from its codes, then totals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .catalog import Promotion, Region, TaxRate
+from .draft_order import DraftOrder
+from .errors import DomainError
+from .money import exact, ZERO
+from .promotions import ItemBase, check_applicable, compute_adjustments, find_promotion
+from .tax import tax_lines_for
+from .totals import Adjustment, CalcLine, OrderTotals, compute_totals, line_totals
+
+
+@dataclass(frozen=True, slots=True)
+class PricedDraft:
+    totals: OrderTotals
+    adjustments: dict[str, list[Adjustment]]  # line id -> adjustments as Medusa would store them
+    promo_discounts: dict[str, Decimal]  # code -> amount taken off
+    tax_rate: Decimal  # the summed rate that applies to this draft's lines, percent
+    problems: tuple[tuple[str, str], ...] = ()  # (code, why it was left out), lenient pricing only
+
+
+@exact
+def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
+                promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True) -> PricedDraft:
+    """Strict pricing (Mark Paid, applying a code) refuses a code that does not apply; lenient
+    pricing (showing a draft) leaves it out and reports why in `problems`."""
+    taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
+    promos, problems = resolve_promotions(draft.promo_codes, promotions, draft.currency_code, strict=strict)
+    incl = region.is_tax_inclusive
+    bare_items = [CalcLine(i.id, i.unit_price, i.quantity, incl, taxes) for i in draft.items]
+    bare_shipping = [CalcLine(m.id, m.amount, 1, incl, taxes) for m in draft.shipping_methods]
+    # Promotions see each line's totals before any adjustment (Medusa recomputes them from scratch).
+    item_bases = [ItemBase(t.id, t.quantity, t.subtotal, t.original_total) for t in map(line_totals, bare_items)]
+    ship_bases = [ItemBase(t.id, 1, t.subtotal, t.original_total)
+                  for t in (line_totals(c, is_shipping=True) for c in bare_shipping)]
+    per_line, per_code = compute_adjustments(promos, item_bases, ship_bases)
+    totals = compute_totals(
+        draft.currency_code,
+        [replace(c, adjustments=tuple(per_line.get(c.id, ()))) for c in bare_items],
+        [replace(c, adjustments=tuple(per_line.get(c.id, ()))) for c in bare_shipping],
+        paid_total=paid_total,
+    )
+    return PricedDraft(totals=totals, adjustments=per_line, promo_discounts=per_code,
+                       tax_rate=sum((t.rate for t in taxes), ZERO), problems=tuple(problems))
+
+
+def resolve_promotions(codes: Sequence[str], promotions: Sequence[Promotion], currency_code: str,
+                       *, strict: bool) -> tuple[list[Promotion], list[tuple[str, str]]]:
+    found: list[Promotion] = []
+    problems: list[tuple[str, str]] = []
+    for code in codes:
+        try:
+            promo = find_promotion(code, promotions)
+            check_applicable(promo, currency_code)
+        except DomainError as exc:
+            if strict:
+                raise
+            problems.append((code, exc.message))
+            continue
+        found.append(promo)
+    return found, problems
