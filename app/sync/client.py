@@ -682,6 +682,9 @@ class MedusaClient:
         for ``id`` and ``metadata``, page through everything, and match our own id in
         ``metadata.tilldesk_order_id`` here. ``kind`` is ``"draft_order"`` or ``"order"``.
         Returns every match (more than one means a duplicate was already created).
+
+        A converted draft leaves the draft-orders list (it is an order now, same id), so a
+        step that may have converted must search ``"order"`` as well.
         """
         if kind in ("draft_order", "draft_orders", "draft"):
             path, key = "/admin/draft-orders", "draft_orders"
