@@ -1,0 +1,58 @@
+"""The one place that wires real adapters together: the SQLite file, the unit of work factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from app.persistence.db import Database, open_database
+from app.persistence.uow import SqlUnitOfWork
+from app.services.demo import load_demo_shop
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Tilldesk"
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("TILLDESK_DB")
+    if env:
+        return Path(env)
+    return user_data_path(APP_NAME, appauthor=False) / "tilldesk.sqlite"
+
+
+@dataclass
+class App:
+    db: Database
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.db.session_factory)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.path.parent
+
+    @property
+    def archive_dir(self) -> Path:
+        """Invoice PDFs are archived beside the database, one file per print."""
+        return self.db.path.parent / f"{self.db.path.stem}-invoices"
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def start(db_path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> App:
+    """Open (and migrate) the database. The demo shop is loaded on a first start of the default
+    database, or whenever `demo` is True and the catalog is empty."""
+    path = Path(db_path) if db_path else default_db_path()
+    is_default = db_path is None
+    db = open_database(path)
+    app = App(db=db)
+    if demo or (demo is None and is_default):
+        if load_demo_shop(app.uow()):
+            log.info("loaded the demo shop into %s", path)
+    return app

@@ -1,0 +1,147 @@
+"""Opening the SQLite file: pragmas for durability, migrations in-process, backups, clear refusals."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why in plain words."""
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    backup_path: Path | None = None  # the copy taken before this start's migration, if any
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def _known_revisions() -> set[str]:
+    return {r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy drive transactions itself (pysqlite's implicit BEGIN is disabled) so that
+    # every unit of work starts with BEGIN IMMEDIATE: the write lock is taken up front, so two
+    # writers (the window and the sync worker) queue on busy_timeout instead of deadlocking.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit is on disk before Mark Paid returns, even across a power cut.
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _check_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a Tilldesk database")
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise DatabaseError(f"{path} is not a Tilldesk database (it is not an SQLite file)")
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"{path} is read-only: Tilldesk needs to write to its database")
+    directory = path.parent
+    if not directory.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+    if not os.access(directory, os.W_OK):
+        raise DatabaseError(f"the folder {directory} is read-only: Tilldesk keeps its journal beside the database")
+
+
+def _backup(path: Path, current: str | None) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.stem}.backup-{current or 'empty'}-{stamp}{path.suffix or '.sqlite'}")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)  # consistent even with a WAL in use
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+    path = Path(path).expanduser().resolve()
+    _check_file(path)
+    existed = path.exists() and path.stat().st_size > 0
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            conn.rollback()
+    except Exception as exc:  # sqlite3.DatabaseError: file is not a database, disk I/O error ...
+        engine.dispose()
+        raise DatabaseError(f"{path} cannot be opened as a Tilldesk database: {exc.__class__.__name__}: "
+                            f"{getattr(exc, 'orig', exc)}") from exc
+    head = head_revision()
+    if current is not None and current not in _known_revisions():
+        engine.dispose()
+        raise DatabaseError(
+            f"{path} was written by a newer version of Tilldesk (schema {current}); "
+            "install that version or newer to open it. Nothing was changed.")
+    backup_path = None
+    if current != head:
+        if not migrate:
+            engine.dispose()
+            raise DatabaseError(f"{path} needs an upgrade from schema {current} to {head}")
+        if existed:
+            backup_path = _backup(path, current)
+            log.info("backed up %s to %s before migrating %s -> %s", path, backup_path, current, head)
+        cfg = _alembic_config()
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except Exception as exc:
+            engine.dispose()
+            raise DatabaseError(f"upgrading {path} failed and was rolled back: {exc}") from exc
+    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    return Database(path=path, engine=engine, session_factory=factory, backup_path=backup_path)

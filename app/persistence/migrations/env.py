@@ -1,0 +1,33 @@
+"""Alembic environment: run in-process at start-up on the connection Tilldesk hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from app.persistence.rows import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:  # `alembic` on the command line, for writing new revisions
+        from sqlalchemy import create_engine
+
+        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.connect() as conn:
+            _run(conn)
+        return
+    _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    # render_as_batch: SQLite can only alter tables by copying them; batch mode does that for us.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

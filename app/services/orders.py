@@ -1,0 +1,79 @@
+"""Mark Paid and the order lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain import ids
+from app.domain.invoice_numbers import format_invoice_number, validate_prefix
+from app.domain.order import Order, OrderStatus, PaymentStatus, TenderKind
+from app.domain.payments import Tender, settle
+
+from .commands import MarkPaid
+from .context import UnitOfWork, utcnow
+from .dto import OrderDTO
+from .errors import parse
+from .snapshot import totals_to_dict
+from .views import order_dto, price, search_text
+
+
+def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OrderDTO:
+    """Completes the draft and creates the order, its payments, its invoice number and its
+    outbox row in ONE commit: after a crash either all of it is on disk or none of it."""
+    cmd = parse(MarkPaid, cmd) if isinstance(cmd, dict) else cmd
+    with uow:
+        draft = uow.drafts.get(cmd.draft_id)
+        draft.ensure_payable()
+        priced = price(uow, draft, strict=True)
+        due = priced.totals.amount_due
+        tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
+        if not tenders and due > 0:
+            tenders = [Tender(kind=TenderKind.OTHER, amount=due)]
+        now = utcnow()
+        payments = settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)
+        prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
+        invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
+        order = Order(
+            id=ids.new_id(ids.PREFIXES["order"]), display_id=uow.counters.next("order"), draft_order_id=draft.id,
+            currency_code=draft.currency_code, region_id=draft.region_id, invoice_number=invoice_number,
+            email=draft.email, customer_id=draft.customer_id, status=OrderStatus.PENDING,
+            payment_status=PaymentStatus.CAPTURED, created_at=now, payments=payments,
+            no_notification=draft.no_notification_order)
+        draft.complete(order.id, now)
+        draft.updated_at = now
+        uow.orders.add(order, totals_to_dict(priced.totals, priced.adjustments),
+                       search_text(uow, draft, invoice_number))
+        uow.drafts.save(draft, search_text(uow, draft, invoice_number))
+        uow.outbox.enqueue(order.id, now)
+        uow.flush()
+        dto = order_dto(uow, order)
+        uow.commit()
+        return dto
+
+
+def _transition(order_id: str, uow: UnitOfWork, action: str) -> OrderDTO:
+    with uow:
+        order = uow.orders.get(order_id)
+        getattr(order, action)(utcnow())
+        uow.orders.save(order)
+        uow.flush()
+        dto = order_dto(uow, order)
+        uow.commit()
+        return dto
+
+
+def complete_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+    return _transition(order_id, uow, "complete")
+
+
+def cancel_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+    return _transition(order_id, uow, "cancel")
+
+
+def archive_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+    return _transition(order_id, uow, "archive")
+
+
+def get_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+    with uow:
+        return order_dto(uow, uow.orders.get(order_id))

@@ -1,0 +1,142 @@
+"""Lists and searches: drafts and orders for the left-hand list and the CLI, catalog look-ups."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from decimal import Decimal
+
+from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, Variant
+from app.domain.draft_order import DraftOrder
+from app.domain.pricing import price_draft
+
+from .commands import OrderQuery
+from .context import UnitOfWork
+from .dto import ListEntryDTO, ListPage
+from .errors import parse
+from .snapshot import totals_from_dict
+from .views import customer_name
+
+# Filters of the window's list, also usable from the CLI.
+FILTERS = ("open_drafts", "paid_today", "all_orders", "not_synced", "all_drafts")
+
+
+def _as_utc(v: Any, *, end: bool = False) -> datetime | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, str):
+        v = datetime.fromisoformat(v) if "T" in v or " " in v else date.fromisoformat(v)
+    if isinstance(v, datetime):
+        return v if v.tzinfo else v.astimezone()
+    if isinstance(v, date):
+        return datetime.combine(v + timedelta(days=1) if end else v, time.min).astimezone()
+    raise ValueError(f"{v!r} is not a date")
+
+
+def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
+    query = parse(OrderQuery, query) if isinstance(query, dict) else query
+    with uow:
+        drafts, count = uow.drafts.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
+                                          end=_as_utc(query.created_to, end=True), limit=query.limit,
+                                          offset=query.offset)
+        regions = {x.id: x for x in uow.catalog.regions()}
+        rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
+        entries = []
+        for d in drafts:
+            if d.order_id:
+                total = totals_from_dict(uow.orders.totals_snapshot(d.order_id))[0].total
+            elif d.region_id in regions:
+                total = price_draft(d, regions[d.region_id], rates, promos, strict=False).totals.total
+            else:
+                total = sum((i.unit_price * i.quantity for i in d.items), Decimal(0))
+            entries.append(ListEntryDTO(
+                kind="draft", id=d.id, display_id=d.display_id, status="canceled" if d.canceled_at else d.status.value,
+                customer_name=customer_name(uow, d), email=d.email, phone=_phone(d), total=total,
+                currency_code=d.currency_code, created_at=d.created_at, item_count=sum(i.quantity for i in d.items)))
+        return ListPage(entries=tuple(entries), count=count)
+
+
+def _phone(d: DraftOrder) -> str | None:
+    return next((a.phone for a in (d.shipping_address, d.billing_address) if a and a.phone), None)
+
+
+def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
+    query = parse(OrderQuery, query) if isinstance(query, dict) else query
+    with uow:
+        found, count = uow.orders.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
+                                         end=_as_utc(query.created_to, end=True), sync_states=query.sync_state,
+                                         limit=query.limit, offset=query.offset)
+        outbox = uow.outbox.for_orders([o.id for o, _ in found])
+        entries = []
+        for o, totals in found:
+            draft = uow.drafts.get(o.draft_order_id)
+            ob = outbox.get(o.id)
+            entries.append(ListEntryDTO(
+                kind="order", id=o.id, display_id=o.display_id, status=o.status.value,
+                customer_name=customer_name(uow, draft), email=o.email, phone=_phone(draft),
+                total=totals_from_dict(totals)[0].total, currency_code=o.currency_code, created_at=o.created_at,
+                invoice_number=o.invoice_number, payment_status=o.payment_status.value,
+                sync_state=ob.state if ob else None, item_count=sum(i.quantity for i in draft.items)))
+        return ListPage(entries=tuple(entries), count=count)
+
+
+def list_for_filter(name: str, q: str | None, uow_factory: Any, *, limit: int = 200) -> ListPage:
+    """The window's list: one of FILTERS, narrowed by the search box."""
+    if name == "open_drafts":
+        return list_drafts(OrderQuery(q=q, status=["open"], limit=limit), uow_factory())
+    if name == "all_drafts":
+        return list_drafts(OrderQuery(q=q, limit=limit), uow_factory())
+    if name == "paid_today":
+        today = datetime.now().astimezone().date()
+        return list_orders(OrderQuery(q=q, created_from=today, created_to=today, limit=limit), uow_factory())
+    if name == "not_synced":
+        return list_orders(OrderQuery(q=q, sync_state=["queued", "in_progress", "needs_attention"], limit=limit),
+                           uow_factory())
+    return list_orders(OrderQuery(q=q, limit=limit), uow_factory())
+
+
+def search_variants(q: str, uow: UnitOfWork, limit: int = 50) -> list[Variant]:
+    with uow:
+        return uow.catalog.search_variants(q, limit)
+
+
+def search_customers(q: str, uow: UnitOfWork, limit: int = 25) -> list[Customer]:
+    with uow:
+        return uow.catalog.search_customers(q, limit)
+
+
+def regions(uow: UnitOfWork) -> list[Region]:
+    with uow:
+        return uow.catalog.regions()
+
+
+def sales_channels(uow: UnitOfWork) -> list[SalesChannel]:
+    with uow:
+        return uow.catalog.sales_channels()
+
+
+def shipping_options(uow: UnitOfWork, region_id: str | None = None) -> list[ShippingOption]:
+    with uow:
+        return uow.catalog.shipping_options(region_id)
+
+
+def promotions(uow: UnitOfWork) -> list[Promotion]:
+    with uow:
+        return uow.catalog.promotions()
+
+
+def resolve_id(kind: str, ref: str, uow: UnitOfWork) -> str:
+    """Accept an id, a display id ('12' or '#12') or, for orders, an invoice number."""
+    ref = ref.strip()
+    with uow:
+        repo = uow.drafts if kind == "draft" else uow.orders
+        if ref.startswith("#") or ref.isdigit():
+            return repo.by_display_id(int(ref.lstrip("#"))).id
+        if kind == "order" and not ref.startswith("order_"):
+            return uow.orders.by_invoice_number(ref).id
+        return repo.get(ref).id
+
+
+__all__ = ["FILTERS", "list_drafts", "list_orders", "list_for_filter", "search_variants", "search_customers",
+           "regions", "sales_channels", "shipping_options", "promotions", "resolve_id", "UTC"]

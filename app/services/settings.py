@@ -1,0 +1,77 @@
+"""The till's settings: declared once with defaults (like Picard's), stored in the database,
+validated per field. Secrets are NOT settings: the API key lives in the keyring or environment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.domain.invoice_numbers import validate_prefix
+
+from .context import UnitOfWork
+from .errors import parse
+
+
+class ShopDetails(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    name: Annotated[str, Field(max_length=200)] = "My shop"
+    address_1: str | None = None
+    address_2: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    province: str | None = None
+    country_code: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    tax_id: str | None = None
+    footer: str | None = None
+    logo_path: str | None = None
+
+
+class TillSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, validate_assignment=True)
+    till_name: Annotated[str, Field(min_length=1, max_length=60)] = "Till 1"
+    invoice_prefix: str = "TD"
+    locale: str = "en_US"
+    default_region_id: str | None = None
+    default_sales_channel_id: str | None = None
+    shop: ShopDetails = Field(default_factory=ShopDetails)
+    # printing
+    default_printer: str | None = None  # None: the system default
+    print_dialog: bool = True
+    auto_print_receipt: bool = False
+    escpos_host: str | None = None
+    escpos_port: Annotated[int, Field(ge=1, le=65535)] = 9100
+    # sync (the API key is deliberately absent)
+    backend_url: str | None = None
+    backend_kind: str = "medusa-v2"
+    sync_interval_seconds: Annotated[int, Field(ge=30, le=86400)] = 300
+
+    @field_validator("invoice_prefix")
+    @classmethod
+    def _prefix(cls, v: str) -> str:
+        return validate_prefix(v)
+
+
+KEYS = tuple(TillSettings.model_fields)
+
+
+def load_settings(uow: UnitOfWork) -> TillSettings:
+    with uow:
+        stored = uow.settings.all()
+    return TillSettings.model_validate({k: v for k, v in stored.items() if k in KEYS})
+
+
+def save_settings(changes: dict[str, Any], uow: UnitOfWork) -> TillSettings:
+    with uow:
+        current = {k: v for k, v in uow.settings.all().items() if k in KEYS}
+        merged = parse(TillSettings, {**current, **changes})
+        if merged.default_region_id:
+            uow.catalog.region(merged.default_region_id)
+        if merged.default_sales_channel_id:
+            uow.catalog.sales_channel(merged.default_sales_channel_id)
+        for k, v in merged.model_dump(mode="json").items():
+            uow.settings.set(k, v)
+        uow.commit()
+        return merged
