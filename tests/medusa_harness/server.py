@@ -11,6 +11,7 @@ and ``stop()`` ends exactly the process groups this object started.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
@@ -306,6 +307,9 @@ class MedusaServer:
 
     def start(self) -> MedusaServer:
         began = time.monotonic()
+        # Last line of defence when the interpreter exits without stop() (a crashed test run):
+        # never leave a server or a database behind.
+        atexit.register(self.stop)
         try:
             install = ensure_node_modules()
             self.timings.npm_install = install.seconds
@@ -328,6 +332,7 @@ class MedusaServer:
 
     def stop(self) -> None:
         """Stop Medusa, then PostgreSQL (only the process groups started here), then clean up."""
+        atexit.unregister(self.stop)
         _stop_group(self._medusa_proc, signal.SIGTERM, grace=20)
         self._medusa_proc = None
         self._stop_postgres()
