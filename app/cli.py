@@ -201,15 +201,13 @@ def cmd_order(args: argparse.Namespace) -> None:
     _emit({"order": serialize.order(fn(oid, app.uow()))})
 
 
-def cmd_gui(args: argparse.Namespace) -> int:
+def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[Any], int] | None) -> int:
+    # The window is injected by ui.launcher (the console entry point): the core never imports Qt.
+    if launch_gui is None:
+        raise RuntimeError("the window is not available from this entry point; run `tilldesk` or `python -m ui`")
     from app.bootstrap import start
 
-    app = start(args.db, demo=True if args.demo else None)
-    try:
-        from ui.main import run
-    except ImportError as exc:  # the window's libraries are missing on this machine
-        raise RuntimeError(f"the window cannot start: {exc}") from exc
-    return run(app)
+    return launch_gui(start(args.db, demo=True if args.demo else None))
 
 
 # -- parser -------------------------------------------------------------------------------------
@@ -334,7 +332,7 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[Any], int] | None = None) -> int:
     _load_extensions()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -345,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if not getattr(args, "command", None):
-            return cmd_gui(args)
+            return cmd_gui(args, launch_gui)
         result = args.func(args)
         return int(result or 0)
     except BadInput as exc:
