@@ -67,7 +67,7 @@ def _read_json(source: str | None) -> Any:
 def _app(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from app.bootstrap import start
 
-    return start(getattr(args, "db", None))
+    return start(getattr(args, "db", None), demo=True if getattr(args, "demo", False) else None)
 
 
 def _parse_tender(text: str) -> dict[str, Any]:
@@ -201,6 +201,22 @@ def cmd_order(args: argparse.Namespace) -> None:
     _emit({"order": serialize.order(fn(oid, app.uow()))})
 
 
+def cmd_invoice(args: argparse.Namespace) -> None:
+    from app.services import invoices, queries
+
+    app = _app(args)
+    oid = queries.resolve_id("order", args.id, app.uow())
+    printed = invoices.print_document(oid, args.format, app.uow(), app.archive_dir, destination=str(args.out))
+    try:
+        with open(args.out, "xb" if not args.force else "wb") as fh:
+            fh.write(printed.pdf)
+    except FileExistsError:
+        raise BadInput(f"{args.out} exists; pass --force to replace it (the archived copy is kept either way)") from None
+    _emit({"invoice": {"order_id": oid, "format": args.format, "copy_number": printed.copy_number,
+                       "file": str(args.out), "archive_path": str(printed.archive_path),
+                       "bytes": len(printed.pdf)}})
+
+
 def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[Any], int] | None) -> int:
     # The window is injected by ui.launcher (the console entry point): the core never imports Qt.
     if launch_gui is None:
@@ -212,13 +228,14 @@ def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[Any], int] | None) -
 
 # -- parser -------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
+    # `--db` is accepted before and after the subcommand. argparse lets a subparser's namespace
+    # overwrite the main one's values, so the subcommand's copy has its own dest, merged in main().
+    db_help = "the SQLite database to use (default: Tilldesk's file in your data folder)"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the SQLite database to use (default: Tilldesk's file in your data folder)")
+    common.add_argument("--db", dest="sub_db", metavar="PATH", default=None, help=db_help)
 
-    p = argparse.ArgumentParser(prog="tilldesk", parents=[common],
-                                description="Tilldesk: point of sale and phone orders, offline first.")
-    p.set_defaults(db=None)
+    p = argparse.ArgumentParser(prog="tilldesk", description="Tilldesk: point of sale and phone orders, offline first.")
+    p.add_argument("--db", metavar="PATH", default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"tilldesk {version()}")
     p.add_argument("--demo", action="store_true", help="load the built-in demo shop if the database is empty")
     p.add_argument("--verbose", "-v", action="store_true", help="log what happens on standard error")
@@ -296,6 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
         x.add_argument("id", help="order id, display id (#3) or invoice number")
     order.set_defaults(func=cmd_order)
 
+    inv = sub.add_parser("invoice", parents=[common], help="write an order's invoice or receipt as PDF")
+    inv.add_argument("id", help="order id, display id (#3) or invoice number")
+    inv.add_argument("--out", required=True, help="the PDF file to write")
+    inv.add_argument("--format", choices=["a4", "receipt"], default="a4")
+    inv.add_argument("--force", action="store_true", help="replace --out if it exists")
+    inv.set_defaults(func=cmd_invoice)
+
     for extra in _EXTENSIONS:
         extra(sub, common)
     return p
@@ -316,7 +340,7 @@ _EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def _load_extensions() -> None:
-    for mod in ("app.printing.cli", "app.sync.cli", "app.selftest"):
+    for mod in ("app.sync.cli", "app.selftest"):
         try:
             module = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -336,6 +360,7 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[Any], int] 
     _load_extensions()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.db = getattr(args, "sub_db", None) or args.db
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     from app.domain.errors import DomainError, InvalidTransition

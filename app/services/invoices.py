@@ -1,0 +1,135 @@
+"""Invoices and receipts for a paid order: the order is turned into the printing module's one
+document model, rendered, archived beside the database (one file per print, never overwritten),
+and every print and reprint is recorded on the order, so a reprint says which copy it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pycountry
+
+from app.domain.address import Address
+from app.domain.money import round_money
+from app.printing.archive import ArchiveExistsError, archive_pdf
+from app.printing.document import (
+    InvoiceDocument, InvoiceLine, InvoiceTotals, PartyAddress, ShopDetails, TaxLine, TenderLine,
+)
+from app.printing.render import render_invoice_a4, render_receipt
+
+from .context import UnitOfWork, utcnow
+from .dto import OrderDTO
+from .settings import TillSettings, load_settings
+from .views import order_dto
+
+KINDS = ("a4", "receipt")
+ARCHIVE_KIND = {"a4": "invoice", "receipt": "receipt"}
+TENDER_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedDocument:
+    order_id: str
+    kind: str
+    copy_number: int
+    pdf: bytes
+    archive_path: Path
+
+
+def _party(a: Address | None, fallback_name: str = "") -> PartyAddress | None:
+    if a is None:
+        return None
+    country = pycountry.countries.get(alpha_2=(a.country_code or "").upper()) if a.country_code else None
+    province = a.province or ""
+    if province and "-" in province:
+        sub = pycountry.subdivisions.get(code=province.upper())
+        province = sub.name if sub is not None else province
+    return PartyAddress(
+        name=a.full_name or fallback_name, company=a.company or "",
+        lines=tuple(x for x in (a.address_1, a.address_2) if x), city=a.city or "",
+        postal_code=a.postal_code or "", province=province,
+        country_name=getattr(country, "name", "") if country else "", phone=a.phone or "",
+        country_code=(a.country_code or "").upper())
+
+
+def _shop(s: TillSettings) -> ShopDetails:
+    sh = s.shop
+    city_line = " ".join(x for x in (sh.postal_code, sh.city) if x)
+    country = pycountry.countries.get(alpha_2=sh.country_code.upper()) if sh.country_code else None
+    lines = tuple(x for x in (sh.address_1, sh.address_2, city_line, getattr(country, "name", None)) if x)
+    logo = Path(sh.logo_path) if sh.logo_path and Path(sh.logo_path).is_file() else None
+    return ShopDetails(name=sh.name, address_lines=lines, tax_id=sh.tax_id or "", phone=sh.phone or "",
+                       email=sh.email or "", logo_path=logo, footer_text=sh.footer or "")
+
+
+def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int = 0) -> InvoiceDocument:
+    t = order.totals
+    cur = order.currency_code
+    lines = tuple(InvoiceLine(
+        sku=i.variant_sku or "", title=i.title, subtitle=i.subtitle or "", quantity=i.quantity,
+        unit_price=i.unit_price, discount=i.discount_total if order.is_tax_inclusive else i.discount_subtotal,
+        line_total=i.total if order.is_tax_inclusive else i.subtotal - i.discount_subtotal,
+        tax_rate=i.tax_rate) for i in order.items)
+    tenders = tuple(TenderLine(
+        kind=p.kind.value, label=TENDER_LABELS[p.kind.value], amount=p.amount, reference=p.reference or "",
+        amount_tendered=p.amount_tendered if p.kind.value == "cash" else None,
+        change_given=p.change_given) for p in order.payments)
+    shipping = order.shipping_methods[0] if order.shipping_methods else None
+    return InvoiceDocument(
+        shop=_shop(settings), invoice_number=order.invoice_number, order_display_id=str(order.display_id),
+        issued_at=order.created_at or utcnow(), paid_at=order.created_at, currency_code=cur,
+        locale=settings.locale, lines=lines,
+        totals=InvoiceTotals(
+            subtotal=t.item_subtotal if not order.is_tax_inclusive else t.original_item_total,
+            tax_total=t.tax_total, total=t.total, amount_due=round_money(t.total, cur),
+            paid_total=sum((p.amount for p in order.payments), Decimal(0)),
+            discount_total=t.discount_subtotal if not order.is_tax_inclusive else t.discount_total,
+            shipping_total=t.shipping_subtotal if not order.is_tax_inclusive else t.shipping_total,
+            change_given=order.change_given, tax_inclusive=order.is_tax_inclusive),
+        customer_name=order.customer_name, customer_email=order.email or "",
+        billing_address=_party(order.billing_address, order.customer_name),
+        shipping_address=_party(order.shipping_address, order.customer_name),
+        shipping_method_name=shipping.name if shipping else "",
+        shipping_amount=(shipping.total if order.is_tax_inclusive else shipping.subtotal) if shipping else Decimal(0),
+        tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,
+                                amount=x.amount) for x in t.taxes),
+        tenders=tenders, copy_number=copy_number)
+
+
+def render(doc: InvoiceDocument, kind: str) -> bytes:
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}: use a4 or receipt")
+    return render_invoice_a4(doc) if kind == "a4" else render_receipt(doc)
+
+
+def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
+                   destination: str | None = None) -> PrintedDocument:
+    """Renders the next copy, archives it and records the print, in one unit of work. The first
+    print of a kind is the original; every later one is COPY n."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}: use a4 or receipt")
+    settings = load_settings(uow)
+    with uow:
+        order = order_dto(uow, uow.orders.get(order_id))
+        copy_number = uow.prints.count(order_id, kind)
+        while True:
+            pdf = render(invoice_document(order, settings, copy_number), kind)
+            try:
+                path = archive_pdf(archive_dir, order.invoice_number, ARCHIVE_KIND[kind], copy_number, pdf)
+                break
+            except ArchiveExistsError:
+                # A file without a recorded print: a crash between archiving and committing. It was
+                # produced, so it counts as a copy; the next number is free.
+                copy_number += 1
+        uow.prints.record(order_id, kind, copy_number, str(path), destination, utcnow())
+        uow.commit()
+        return PrintedDocument(order_id=order_id, kind=kind, copy_number=copy_number, pdf=pdf, archive_path=path)
+
+
+def preview_document(order_id: str, kind: str, uow: UnitOfWork) -> bytes:
+    """The document as the next print would look, without recording or archiving anything."""
+    settings = load_settings(uow)
+    with uow:
+        order = order_dto(uow, uow.orders.get(order_id))
+        return render(invoice_document(order, settings, uow.prints.count(order_id, kind)), kind)
