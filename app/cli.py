@@ -237,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tilldesk", description="Tilldesk: point of sale and phone orders, offline first.")
     p.add_argument("--db", metavar="PATH", default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"tilldesk {version()}")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation headless on a throw-away database, then exit")
     p.add_argument("--demo", action="store_true", help="load the built-in demo shop if the database is empty")
     p.add_argument("--verbose", "-v", action="store_true", help="log what happens on standard error")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -340,7 +342,7 @@ _EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def _load_extensions() -> None:
-    for mod in ("app.sync.cli", "app.selftest"):
+    for mod in ("app.sync.cli",):
         try:
             module = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -367,6 +369,10 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[Any], int] 
     from app.persistence.db import DatabaseError
 
     try:
+        if args.self_test:
+            from app.selftest import run as self_test
+
+            return self_test()
         if not getattr(args, "command", None):
             return cmd_gui(args, launch_gui)
         result = args.func(args)

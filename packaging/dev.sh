@@ -78,7 +78,11 @@ run_tests() {
   local rc=$?
   set -e
   if [ "$rc" -eq 5 ]; then echo "no tests ran: failing" >&2; fi
-  return "$rc"
+  [ "$rc" -eq 0 ] || return "$rc"
+  if [ "${TILLDESK_SKIP_BUNDLE:-}" != "1" ]; then
+    log "building the desktop bundle and running its self-test"
+    bash packaging/build.sh
+  fi
 }
 
 case "${1:-}" in

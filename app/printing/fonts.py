@@ -31,7 +31,8 @@ _registered = False
 
 def font_bytes(file_name: str) -> bytes:
     """The bytes of a bundled font, wherever the `resources` package lives (folder or zip)."""
-    return resources.files("resources").joinpath("fonts", file_name).read_bytes()
+    # One name per joinpath: a frozen bundle gives a MultiplexedPath, which takes only one.
+    return resources.files("resources").joinpath("fonts").joinpath(file_name).read_bytes()
 
 
 def register_fonts() -> None:
