@@ -74,7 +74,8 @@ run_tests() {
   log "running the test suite"
   # pytest exits 5 when no test ran: that is a failure here, like any other non-zero code.
   set +e
-  .venv/bin/python -m pytest -p no:cacheprovider "$@"
+  mkdir -p build
+  .venv/bin/python -m pytest -p no:cacheprovider --junitxml=build/junit.xml "$@"
   local rc=$?
   set -e
   if [ "$rc" -eq 5 ]; then echo "no tests ran: failing" >&2; fi
@@ -83,6 +84,14 @@ run_tests() {
     log "building the desktop bundle and running its self-test"
     bash packaging/build.sh
   fi
+  # The last line says what the suite did, whatever printed after pytest.
+  .venv/bin/python - <<'PY'
+import xml.etree.ElementTree as ET
+s = ET.parse("build/junit.xml").getroot()
+s = s if s.tag == "testsuite" else s.find("testsuite")
+t, f, e, k = (int(s.get(x, 0)) for x in ("tests", "failures", "errors", "skipped"))
+print(f"tests: {t - f - e - k} passed, {f + e} failed, {k} skipped")
+PY
 }
 
 case "${1:-}" in
