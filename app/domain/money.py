@@ -71,7 +71,7 @@ def normalize(amount: Decimal) -> Decimal:
         return ZERO
     n = amount.normalize(MONEY_CONTEXT)
     if n.as_tuple().exponent > 0:  # type: ignore[operator]
-        n = n.quantize(Decimal(1))
+        n = n.quantize(Decimal(1), context=MONEY_CONTEXT)  # 28 digits would raise on large whole amounts
     return n
 
 
