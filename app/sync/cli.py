@@ -1,0 +1,156 @@
+"""Headless sync commands: ``tilldesk backend set|test`` and ``tilldesk sync``.
+
+The API key is read from standard input (or ``TILLDESK_MEDUSA_API_KEY``) and goes to the OS
+keyring; it is never accepted as a command-line argument, where ``ps`` and shell history would
+show it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+__all__ = ["register"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    backend = subparsers.add_parser("backend", parents=[common], help="the shop server (Medusa v2) settings")
+    bsub = backend.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = bsub.add_parser("set", parents=[common], help="set the server URL; the API key is read from standard "
+                                                      "input or TILLDESK_MEDUSA_API_KEY")
+    s.add_argument("--url", required=True, help="e.g. https://shop.example.com")
+    s.set_defaults(func=cmd_backend_set)
+    t = bsub.add_parser("test", parents=[common], help="check the address and the API key")
+    t.set_defaults(func=cmd_backend_test)
+
+    sync = subparsers.add_parser("sync", parents=[common], help="pull the catalog and push paid orders")
+    sync.add_argument("--once", action="store_true", help="one round, then exit (for a scheduler)")
+    g = sync.add_mutually_exclusive_group()
+    g.add_argument("--pull-only", action="store_true")
+    g.add_argument("--push-only", action="store_true")
+    sync.add_argument("--full", action="store_true", help="pull everything, not only what changed")
+    sync.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (default 60)")
+    sync.set_defaults(func=cmd_sync)
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from app.bootstrap import start
+    from app.sync.store import SyncStore
+
+    app = start(args.db)
+    return app, SyncStore(app.uow)
+
+
+def cmd_backend_set(args: argparse.Namespace) -> int:
+    from app.sync import secrets
+    from app.sync.client import normalize_base_url
+    from app.sync.worker import BACKEND_URL_KEY
+
+    try:
+        url = normalize_base_url(args.url)
+    except ValueError as exc:
+        sys.stderr.write(f"tilldesk: --url: {exc}\n")
+        return EXIT_BAD_INPUT
+    key = os.environ.get(secrets.ENV_VAR, "").strip()
+    if not key and not sys.stdin.isatty():
+        key = sys.stdin.readline().strip()
+    elif not key:
+        import getpass
+        key = getpass.getpass("API key (sk_...): ").strip()
+    if not key:
+        sys.stderr.write(f"tilldesk: no API key on standard input or in {secrets.ENV_VAR}\n")
+        return EXIT_BAD_INPUT
+    app, store = _open(args)
+    try:
+        if os.environ.get(secrets.ENV_VAR, "").strip() != key:
+            secrets.set_api_key(url, key)
+            where = "the keyring"
+        else:
+            where = f"the environment ({secrets.ENV_VAR}); nothing was stored"
+        store.set_setting(BACKEND_URL_KEY, url)
+    finally:
+        app.close()
+    print(f"Shop server set to {url}; the API key comes from {where}.")
+    return EXIT_OK
+
+
+def cmd_backend_test(args: argparse.Namespace) -> int:
+    from app.sync.errors import BackendError
+    from app.sync.worker import backend_from_settings
+
+    app, store = _open(args)
+    try:
+        try:
+            backend = backend_from_settings(store)
+        except BackendError as exc:
+            print(str(exc))
+            return EXIT_FAILURE
+        if backend is None:
+            print("No shop server is set: run `tilldesk backend set --url URL`.")
+            return EXIT_FAILURE
+        try:
+            check = backend.check_connection()
+        finally:
+            backend.close()
+    finally:
+        app.close()
+    print(check.message)
+    return EXIT_OK if check.ok else EXIT_FAILURE
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from app.sync.worker import SyncRunner, SyncWorker
+
+    app, store = _open(args)
+    runner = SyncRunner(store)
+
+    def progress(p) -> None:  # type: ignore[no-untyped-def]
+        sys.stderr.write(f"\r{p.kind}: {p.message}   ")
+        sys.stderr.flush()
+
+    try:
+        if args.once:
+            report = runner.run_once(pull=False if args.push_only else True, push=not args.pull_only,
+                                     full_pull=args.full, progress=progress, force=True)
+            sys.stderr.write("\n")
+            status = runner.refresh_counts()
+            synced = sum(1 for r in report.pushed if r.state == "synced")
+            attention = [r for r in report.pushed if r.state == "needs_attention"]
+            if report.pulled is not None:
+                print("pulled: " + ", ".join(f"{k} {v.fetched} (-{v.deleted})" for k, v in report.pulled.kinds.items()))
+            print(f"pushed: {synced} synced, {len(attention)} need attention, {status.queued} still queued")
+            for r in attention:
+                print(f"  order {r.order_id}: {r.error}")
+            if report.error:
+                print(f"error: {report.error}")
+                return EXIT_FAILURE
+            return EXIT_OK
+        if args.pull_only or args.push_only:
+            original = runner.run_once
+
+            def limited(**kw: Any):  # type: ignore[no-untyped-def]
+                kw.setdefault("pull", False if args.push_only else None)
+                kw.setdefault("push", not args.pull_only)
+                return original(**kw)
+            runner.run_once = limited  # type: ignore[method-assign]
+        worker = SyncWorker(runner, interval=args.interval)
+        done = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: done.set())
+        runner.add_listener(lambda s: print(
+            f"{'online' if s.online else 'offline' if s.online is False else '-'}; queued {s.queued}; "
+            f"needs attention {s.needs_attention}" + (f"; {s.last_error}" if s.last_error else ""), flush=True)
+            if not s.running else None)
+        worker.start()
+        done.wait()
+        worker.stop()
+        return EXIT_OK
+    finally:
+        runner.close()
+        app.close()

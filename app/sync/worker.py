@@ -1,0 +1,246 @@
+"""The sync loop without Qt: ``SyncRunner.run_once()`` does one round (pull, then push), and
+``SyncWorker`` runs rounds on a background thread every ``interval`` seconds or when nudged.
+
+The window wraps ``SyncWorker`` (or calls ``run_once`` from its own QThread) and turns the
+listener callbacks into signals. Callbacks run on the worker thread: a listener must not touch
+widgets directly. Offline is a state, not an error: after a few transient failures in a row the
+``OnlineMonitor`` says offline, and the server is then probed with growing pauses instead of
+every round.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from app.sync.backend import Backend, BackendConfig, open_backend
+from app.sync.backoff import OnlineMonitor
+from app.sync.engine import PushEngine, PushResult
+from app.sync.errors import BackendError
+from app.sync.pull import CatalogPuller, MedusaCatalogSource, PullProgress, PullReport
+from app.sync.secrets import require_api_key
+from app.sync.store import SyncStore, utcnow
+
+__all__ = ["SyncStatus", "SyncRunner", "SyncWorker", "RoundReport", "backend_from_settings", "BACKEND_URL_KEY"]
+
+log = logging.getLogger(__name__)
+
+BACKEND_URL_KEY = "backend_url"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows. A new instance is sent to listeners on every change."""
+
+    configured: bool = False
+    online: bool | None = None  # None: not tried yet
+    running: bool = False
+    queued: int = 0  # queued + in progress
+    needs_attention: int = 0
+    last_sync: datetime | None = None  # last round that reached the server without failing
+    last_error: str | None = None
+    progress: str | None = None  # "1,200 of 8,000 variants"
+
+
+@dataclass
+class RoundReport:
+    pulled: PullReport | None = None
+    pushed: list[PushResult] = field(default_factory=list)
+    error: str | None = None
+    skipped_offline: bool = False
+
+
+def backend_from_settings(store: SyncStore) -> Backend | None:
+    """The backend the settings name, or None when no server is configured."""
+    url = store.setting(BACKEND_URL_KEY)
+    if not url:
+        return None
+    config = BackendConfig(url=str(url))
+    return open_backend(config, require_api_key(config.url))
+
+
+class SyncRunner:
+    """One sync round at a time. Owns its backend (and HTTP connection) and its DB sessions."""
+
+    def __init__(self, store: SyncStore, backend_factory: Callable[[], Backend | None] | None = None, *,
+                 monitor: OnlineMonitor | None = None, pull_every: float = 300.0,
+                 engine_options: dict[str, Any] | None = None, source_factory: Callable[[Backend], Any] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.backend_factory = backend_factory or (lambda: backend_from_settings(store))
+        self.monitor = monitor or OnlineMonitor()
+        self.pull_every = pull_every
+        self.engine_options = engine_options or {}
+        self.source_factory = source_factory or MedusaCatalogSource
+        self.monotonic = monotonic
+        self._backend: Backend | None = None
+        self._last_pull: float | None = None
+        self._listeners: list[Callable[[SyncStatus], None]] = []
+        self._status = SyncStatus()
+        self._lock = threading.Lock()
+
+    # -- listeners ---------------------------------------------------------------------------
+    def add_listener(self, fn: Callable[[SyncStatus], None]) -> None:
+        self._listeners.append(fn)
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def _emit(self, **changes: Any) -> None:
+        self._status = replace(self._status, **changes)
+        for fn in list(self._listeners):
+            try:
+                fn(self._status)
+            except Exception:  # a broken listener must not stop the sync
+                log.exception("sync status listener failed")
+
+    def refresh_counts(self) -> SyncStatus:
+        counts = self.store.counts()
+        self._emit(queued=counts["queued"] + counts["in_progress"], needs_attention=counts["needs_attention"])
+        return self._status
+
+    # -- the round -----------------------------------------------------------------------------
+    def backend(self) -> Backend | None:
+        if self._backend is None:
+            self._backend = self.backend_factory()
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    def run_once(self, *, pull: bool | None = None, push: bool = True, full_pull: bool = False,
+                 progress: Callable[[PullProgress], None] | None = None,
+                 stop: Callable[[], bool] | None = None, force: bool = False) -> RoundReport:
+        """One round. ``pull=None`` pulls when ``pull_every`` seconds have passed since the last one.
+        ``force`` ignores the offline probe pause (the user pressed "Sync now")."""
+        with self._lock:
+            report = RoundReport()
+            self.refresh_counts()
+            try:
+                backend = self.backend()
+            except BackendError as exc:
+                self._emit(configured=True, last_error=str(exc))
+                report.error = str(exc)
+                return report
+            if backend is None:
+                self._emit(configured=False, online=None)
+                report.error = "No shop server is configured."
+                return report
+            now = self.monotonic()
+            if not force and not self.monitor.should_probe(now):
+                report.skipped_offline = True
+                return report
+            self._emit(configured=True, running=True)
+            try:
+                due_pull = pull if pull is not None else (
+                    self._last_pull is None or now - self._last_pull >= self.pull_every)
+                if due_pull:
+                    def on_progress(p: PullProgress) -> None:
+                        self._emit(progress=p.message)
+                        if progress is not None:
+                            progress(p)
+                    puller = CatalogPuller(self.store, self.source_factory(backend), progress=on_progress, stop=stop)
+                    report.pulled = puller.pull(full=full_pull)
+                    self._last_pull = self.monotonic()
+                    self.monitor.record_success(self.monotonic())
+                if push:
+                    engine = PushEngine(self.store, backend, **self.engine_options)
+                    report.pushed = engine.push_due(stop=stop, on_result=lambda r: self.refresh_counts())
+                    failures = [r for r in report.pushed if r.transient and r.error]
+                    if failures:
+                        raise _RoundFailed(failures[-1].error or "")
+                    if report.pushed:
+                        self.monitor.record_success(self.monotonic())
+                self._emit(online=True, last_sync=utcnow(), last_error=None, progress=None)
+            except _RoundFailed as exc:
+                went = self.monitor.record_failure(self.monotonic(), str(exc))
+                report.error = str(exc)
+                self._emit(online=self.monitor.online, last_error=str(exc), progress=None)
+                if went:
+                    log.warning("shop server offline: %s", exc)
+            except BackendError as exc:
+                report.error = str(exc)
+                if exc.transient:
+                    self.monitor.record_failure(self.monotonic(), str(exc))
+                self._emit(online=self.monitor.online if exc.transient else True, last_error=str(exc),
+                           progress=None)
+            finally:
+                self._emit(running=False)
+                self.refresh_counts()
+            return report
+
+
+class _RoundFailed(Exception):
+    pass
+
+
+class SyncWorker:
+    """Runs ``SyncRunner`` rounds on a daemon thread until ``stop()``.
+
+    ``trigger()`` (after Mark Paid, or "Sync now") starts a round at once; otherwise rounds run
+    every ``interval`` seconds, or sooner when a backing-off order becomes due.
+    """
+
+    def __init__(self, runner: SyncRunner, *, interval: float = 60.0, name: str = "tilldesk-sync") -> None:
+        self.runner = runner
+        self.interval = interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._force = False
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self.rounds = 0
+
+    def start(self) -> SyncWorker:
+        self._thread.start()
+        return self
+
+    def trigger(self, *, force: bool = True) -> None:
+        self._force = self._force or force
+        self._wake.set()
+
+    def stop(self, timeout: float | None = 30.0) -> bool:
+        """Ask the loop to end after the order in flight; True when the thread has ended."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        alive = self._thread.is_alive()
+        if not alive:
+            self.runner.close()
+        return not alive
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _sleep_time(self) -> float:
+        if not self.runner.monitor.online:
+            # Offline: wait for the monitor's next probe, not for orders that are due.
+            return max(0.05, min(self.interval, self.runner.monitor.seconds_until_probe(self.runner.monotonic())))
+        wait = self.interval
+        due = self.runner.store.next_due_at()
+        if due is not None:
+            wait = min(wait, max(0.05, (due - utcnow()).total_seconds()))
+        return wait
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            force, self._force = self._force, False
+            self._wake.clear()
+            try:
+                self.runner.run_once(stop=self._stop.is_set, force=force)
+            except Exception:  # keep the loop alive; the status shows the error
+                log.exception("sync round failed")
+                self.runner._emit(running=False, last_error="The sync stopped on an unexpected error; see the log.")
+            self.rounds += 1
+            if self._stop.is_set():
+                break
+            self._wake.wait(self._sleep_time())
