@@ -226,8 +226,9 @@ def apply_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> DraftO
         draft.apply_promo_code(cmd.code)
         priced = price(uow, draft, strict=True)
         code = next(c for c in draft.promo_codes if c.upper() == cmd.code.strip().upper())
-        if priced.promo_discounts.get(code, 0) == 0:
-            promo = find_promotion(code, uow.catalog.promotions())
+        promo = find_promotion(code, uow.catalog.promotions())
+        # Discounts are keyed by the catalog's spelling of the code, not the one typed.
+        if priced.promo_discounts.get(promo.code, 0) == 0:
             on_shipping = promo.application_method.target_type is PromotionTarget.SHIPPING_METHODS
             # A code for lines not yet entered is kept (it applies once they are); one that
             # cannot reduce anything already there is refused with the reason.
