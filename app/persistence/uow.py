@@ -53,6 +53,10 @@ class SettingsRepository:
 
     def set(self, key: str, value: Any) -> None:
         row = self.s.get(r.SettingRow, key)
+        if value is None:  # the column is NOT NULL; an absent row reads back as None (the default)
+            if row is not None:
+                self.s.delete(row)
+            return
         if row is None:
             self.s.add(r.SettingRow(key=key, value=value))
         else:
