@@ -36,6 +36,17 @@ def _words(column: Any, q: str | None) -> list[Any]:
     return [column.like(_like(w), escape="\\") for w in q.lower().replace("#", " ").split()]
 
 
+def _display_ids(q: str | None) -> tuple[str | None, list[int]]:
+    """'#12' in the search box means display id 12 exactly, not every row whose text holds a 12
+    (a phone number, a year); for orders it is the order's own number, not its draft's."""
+    if not q:
+        return q, []
+    words = q.split()
+    wanted = [int(w[1:]) for w in words if len(w) > 1 and w[0] == "#" and w[1:].isdigit()]
+    rest = " ".join(w for w in words if not (len(w) > 1 and w[0] == "#" and w[1:].isdigit()))
+    return rest, wanted
+
+
 def _text(*parts: object) -> str:
     return " ".join(str(p).lower() for p in parts if p not in (None, ""))
 
@@ -365,7 +376,10 @@ class DraftRepository:
     def search(self, *, q: str | None = None, statuses: list[str] | None = None,
                start: datetime | None = None, end: datetime | None = None,
                limit: int = 100, offset: int = 0) -> tuple[list[DraftOrder], int]:
+        q, wanted = _display_ids(q)
         where: list[Any] = _words(r.DraftOrderRow.search_text, q)
+        if wanted:
+            where.append(r.DraftOrderRow.display_id.in_(wanted))
         if statuses:
             conds = []
             for st in statuses:
@@ -427,7 +441,10 @@ class OrderRepository:
     def search(self, *, q: str | None = None, statuses: list[str] | None = None,
                start: datetime | None = None, end: datetime | None = None, sync_states: list[str] | None = None,
                limit: int = 100, offset: int = 0) -> tuple[list[tuple[Order, dict[str, Any]]], int]:
+        q, wanted = _display_ids(q)
         where: list[Any] = _words(r.OrderRow.search_text, q)
+        if wanted:
+            where.append(r.OrderRow.display_id.in_(wanted))
         if statuses:
             where.append(r.OrderRow.status.in_(statuses))
         if start:
