@@ -26,7 +26,7 @@ def settle(amount_due: Decimal, currency_code: str, tenders: Sequence[Tender],
     the rest and any surplus goes back as change. Together they must cover the rounded amount due."""
     digits = minor_units(currency_code)
     for i, t in enumerate(tenders):
-        f = f"tenders[{i}].amount"
+        f = f"tenders.{i}.amount"  # the same path pydantic gives, so the edges map it to one widget
         if t.amount <= 0:
             raise InvalidValue("must be more than zero", field=f)
         if -t.amount.as_tuple().exponent > digits and t.amount != t.amount.quantize(Decimal(1).scaleb(-digits)):  # type: ignore[operator]

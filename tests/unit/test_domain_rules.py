@@ -285,7 +285,7 @@ def test_exact_card_payment() -> None:
 def test_more_decimals_than_the_currency_has_are_refused(amount: str, currency: str) -> None:
     with pytest.raises(InvalidValue) as exc:
         pay("5", cash(amount), currency=currency)
-    assert exc.value.field == "tenders[0].amount"
+    assert exc.value.field == "tenders.0.amount"
     assert currency.upper() in exc.value.message
 
 
