@@ -103,7 +103,9 @@ class MedusaCatalogSource:
         if fields:
             params["fields"] = fields
         if since:
-            params["updated_at[$gte]"] = since
+            # Strictly after the newest record already held: a batch shares one timestamp, and
+            # "$gte" would fetch the whole batch again on every pull.
+            params["updated_at[$gt]"] = since
         data = self.client.request("GET", path, params=params)
         items = data.get(key)
         if not isinstance(items, list):
