@@ -1,0 +1,310 @@
+"""The Tilldesk window: drafts and orders on the left, the editor or an order on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
+    QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.bootstrap import App
+from app.services import drafts, queries
+from app.services.dto import Changes, DraftOrderDTO, ListPage, OrderDTO
+from app.services.settings import load_settings
+
+from .draft_editor import PRINT_TOOLTIP, DraftEditor
+from .models import DraftListModel, IdRole, KindRole
+from .ops import OpRunner
+from .order_view import OrderView
+from .settings_dialog import SettingsDialog
+
+FILTER_LABELS = {"open_drafts": "Open drafts", "paid_today": "Paid today", "all_orders": "All orders",
+                 "not_synced": "Not yet synced", "all_drafts": "All drafts"}
+OFFLINE = "Offline — sync not configured"
+
+EMPTY_TEXT = ("<h2>No order open</h2>"
+              "<p>Press <b>Ctrl+N</b> to take a new order,<br>or pick a draft or an order on the left "
+              "(<b>Ctrl+F</b> searches).</p>"
+              "<p style='color:palette(mid)'>F2 product search · F3 customer · F4 quantity · "
+              "F12 Mark Paid</p>")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: App, *, synchronous: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.app = app
+        self.ops = OpRunner(self, synchronous=synchronous)
+        self.ops.failed.connect(self.show_error)
+        self.ops.changed.connect(self.on_changed)
+        self.settings = load_settings(app.uow())
+        self.errors_shown: list[str] = []
+        self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
+        self._build()
+        self._actions()
+        self.refresh_list()
+
+    # --- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        split = QSplitter(self)
+        left = QWidget(split)
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(8, 8, 4, 8)
+        self.filter_combo = QComboBox(left)
+        self.filter_combo.setObjectName("listFilter")
+        self.filter_combo.setAccessibleName("Show")
+        self.filter_combo.setToolTip("Which drafts or orders to list")
+        for name in queries.FILTERS:
+            self.filter_combo.addItem(FILTER_LABELS.get(name, name), name)
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self.refresh_list())
+        self.search_box = QLineEdit(left)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setAccessibleName("Search drafts and orders")
+        self.search_box.setToolTip("Search by number, invoice number, customer name, email or phone (Ctrl+F)")
+        self.search_box.setPlaceholderText("Search: #, invoice, name, email, phone (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self.refresh_list)
+        self.search_box.textEdited.connect(lambda _t: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._search_enter)
+        self.list_model = DraftListModel(self)
+        self.list_view = QTableView(left)
+        self.list_view.setObjectName("draftList")
+        self.list_view.setAccessibleName("Drafts and orders")
+        self.list_view.setToolTip("Enter opens the selected draft or order")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.verticalHeader().hide()
+        self.list_view.setShowGrid(False)
+        self.list_view.setAlternatingRowColors(True)
+        hh = self.list_view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(DraftListModel.COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        self.list_view.activated.connect(self.open_index)
+        self.list_view.clicked.connect(self.open_index)
+        self.list_empty = QLabel("Nothing here yet.", left)
+        self.list_empty.setObjectName("listEmptyLabel")
+        self.list_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_empty.setStyleSheet("color: palette(mid);")
+        lay.addWidget(self.filter_combo)
+        lay.addWidget(self.search_box)
+        lay.addWidget(self.list_view, 1)
+        lay.addWidget(self.list_empty)
+
+        self.stack = QStackedWidget(split)
+        self.empty = QLabel(EMPTY_TEXT, self.stack)
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.editor = DraftEditor(self.app, self.ops, self.stack)
+        self.editor.orderPaid.connect(self._order_paid)
+        self.editor.draftClosed.connect(lambda _id: self.show_empty())
+        self.order_view = OrderView(self.app, self.ops, self.stack)
+        for w in (self.empty, self.editor, self.order_view):
+            self.stack.addWidget(w)
+        split.addWidget(left)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setSizes([340, 940])
+        self.setCentralWidget(split)
+        QWidget.setTabOrder(self.filter_combo, self.search_box)
+        QWidget.setTabOrder(self.search_box, self.list_view)
+
+        sb = self.statusBar()
+        self.till_label = QLabel(f"Till: {self.settings.till_name}", self)
+        self.till_label.setObjectName("tillLabel")
+        self.db_label = QLabel(f"Database: {self.app.db.path.name}", self)
+        self.db_label.setObjectName("databaseLabel")
+        self.db_label.setToolTip(str(self.app.db.path))
+        self.sync_label = QLabel(OFFLINE, self)
+        self.sync_label.setObjectName("syncStatusLabel")
+        self.sync_label.setAccessibleName("Sync status")
+        self.sync_label.setToolTip("Orders are kept on this computer; sync to the shop's backend is not configured")
+        sb.addWidget(self.till_label)
+        sb.addWidget(self.db_label)
+        sb.addPermanentWidget(self.sync_label)
+        self.resize(1280, 800)
+        self.show_empty()
+
+    def _action(self, menu: Any, text: str, shortcuts: list[str], slot: Any, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        a.setShortcuts([QKeySequence(s) for s in shortcuts])
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setToolTip(tip or text)
+        a.setStatusTip(tip or text)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        self.addAction(a)
+        return a
+
+    def _actions(self) -> None:
+        mb = self.menuBar()
+        order = mb.addMenu("&Order")
+        ed = self.editor
+        self.new_action = self._action(order, "&New draft", ["Ctrl+N"], self.new_draft, "Start a new draft order")
+        self.mark_paid_action = self._action(order, "Mark &Paid", ["F12", "Ctrl+Return", "Ctrl+Enter"],
+                                             self.mark_paid, "Take payment for the draft")
+        self.print_action = self._action(order, "&Print invoice", ["Ctrl+P"], lambda: None, PRINT_TOOLTIP)
+        self.print_action.setEnabled(False)
+        order.addSeparator()
+        self._action(order, "&Cancel draft", [], ed.cancel_draft)
+        self._action(order, "&Delete draft…", ["Ctrl+Shift+Delete"], ed.delete_draft)
+        order.addSeparator()
+        self._action(order, "&Settings…", ["Ctrl+,"], self.open_settings, "Till, shop and defaults")
+        self._action(order, "&Quit", ["Ctrl+Q"], self.close)
+        edit = mb.addMenu("&Edit")
+        self.undo_action = ed.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = ed.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.undo_action, self.redo_action):
+            edit.addAction(a)
+            self.addAction(a)
+        edit.addSeparator()
+        self._action(edit, "&Find draft or order", ["Ctrl+F"], self.focus_search)
+        self._action(edit, "Add &product", ["F2"], lambda: self._focus(ed.product_search))
+        self._action(edit, "Find &customer", ["F3"], lambda: self._focus(ed.customer_search))
+        self._action(edit, "Edit &quantity", ["F4"], ed.edit_quantity, "Edit the quantity of the selected line")
+        self._action(edit, "&Shipping method", ["F6"], lambda: self._focus(ed.shipping_combo))
+        self._action(edit, "Pro&mo code", ["F7"], lambda: self._focus(ed.promo_edit))
+        self._action(edit, "Shipping &address", ["F8"], lambda: self._focus(ed.shipping_form.fields["first_name"]))
+        self._action(edit, "&Billing address", ["F9"], lambda: self._focus(ed.billing_form.fields["first_name"]))
+        self._action(edit, "Custom &item…", ["Ctrl+I"], ed.add_custom_item)
+
+    # --- public API -------------------------------------------------------------------------
+    def set_sync_status(self, text: str, tooltip: str = "") -> None:
+        """For the sync engine: online/offline and the count of unsynced orders."""
+        self.sync_label.setText(text)
+        self.sync_label.setToolTip(tooltip or text)
+
+    def show_error(self, message: str, exc: Any = None) -> None:
+        self.errors_shown.append(message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Tilldesk", message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the window keeps running while the message is shown
+
+    # --- list -------------------------------------------------------------------------------
+    def current_filter(self) -> str:
+        return self.filter_combo.currentData()
+
+    def set_filter(self, name: str) -> None:
+        self.filter_combo.setCurrentIndex(self.filter_combo.findData(name))
+
+    def refresh_list(self) -> None:
+        name, q, app = self.current_filter(), self.search_box.text().strip() or None, self.app
+        self.ops.query("list", lambda: queries.list_for_filter(name, q, app.uow), self._show_list)
+
+    def _show_list(self, page: ListPage) -> None:
+        selected = self._selected_id()
+        self.list_model.set_entries(page.entries)
+        self.list_empty.setVisible(not page.entries)
+        self.list_empty.setText("No matches." if self.search_box.text().strip() else
+                                {"open_drafts": "No open drafts.\nCtrl+N starts one.",
+                                 "paid_today": "Nothing paid today yet."}.get(self.current_filter(), "Nothing here yet."))
+        row = self.list_model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.list_view.selectRow(row)
+
+    def _selected_id(self) -> str | None:
+        if self.stack.currentWidget() is self.editor and self.editor.draft:
+            return self.editor.draft.id
+        if self.stack.currentWidget() is self.order_view and self.order_view.order:
+            return self.order_view.order.id
+        return None
+
+    def _search_enter(self) -> None:
+        self._search_timer.stop()
+        self.refresh_list()
+        if self.list_model.rowCount():
+            self.list_view.setFocus()
+            self.list_view.selectRow(0)
+
+    def open_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        entry_id, kind = index.data(IdRole), index.data(KindRole)
+        if kind == "order":
+            self.open_order(entry_id)
+        else:
+            self.open_draft(entry_id)
+
+    def open_draft(self, draft_id: str) -> None:
+        self.editor.flush()
+        self.editor.load(draft_id)
+        self.stack.setCurrentWidget(self.editor)
+
+    def open_order(self, order_id: str) -> None:
+        self.editor.flush()
+        self.order_view.load(order_id)
+        self.stack.setCurrentWidget(self.order_view)
+
+    def show_empty(self) -> None:
+        self.stack.setCurrentWidget(self.empty)
+        self.mark_paid_action.setEnabled(False) if hasattr(self, "mark_paid_action") else None
+
+    # --- actions ----------------------------------------------------------------------------
+    def new_draft(self) -> None:
+        self.editor.flush()
+        app = self.app
+        self.ops.run(lambda: drafts.create_draft({}, app.uow()), success=self._new_draft_shown,
+                     changes=lambda d: Changes(draft_ids=(d.id,)))
+
+    def _new_draft_shown(self, d: DraftOrderDTO) -> None:
+        self.editor.show_draft(d, fresh=True)
+        self.stack.setCurrentWidget(self.editor)
+        self.mark_paid_action.setEnabled(True)
+        self.editor.customer_search.setFocus()
+
+    def mark_paid(self) -> None:
+        if self.stack.currentWidget() is self.editor:
+            self.editor.mark_paid()
+
+    def _order_paid(self, order: OrderDTO) -> None:
+        self.order_view.show_order(order)
+        self.stack.setCurrentWidget(self.order_view)
+        self.statusBar().showMessage(f"Paid: order #{order.display_id}, invoice {order.invoice_number}", 8000)
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _focus(self, w: QWidget) -> None:
+        if self.stack.currentWidget() is self.editor and w.isEnabled():
+            w.setFocus()
+
+    def open_settings(self) -> None:
+        dlg = SettingsDialog(self.app, self)
+        dlg.accepted.connect(lambda: self._settings_saved(dlg))
+        dlg.open()
+
+    def _settings_saved(self, dlg: SettingsDialog) -> None:
+        if dlg.saved is not None:
+            self.settings = dlg.saved
+            self.till_label.setText(f"Till: {self.settings.till_name}")
+            self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.draft_ids or changes.order_ids:
+            self.refresh_list()
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.editor.flush()
+        self.ops.wait()
+        super().closeEvent(e)
+
+
+def window_icon() -> QIcon:
+    from importlib.resources import files
+    try:
+        return QIcon(str(files("resources.icons") / "tilldesk-256.png"))
+    except Exception:  # noqa: BLE001 - an icon is a nicety
+        return QIcon()

@@ -1,0 +1,141 @@
+"""The one op helper (after Anki's CollectionOp): runs a service call off the UI thread, reports
+errors one way, and broadcasts what changed.
+
+Every call builds its own unit of work inside the callable, on the thread that runs it, so a
+SQLAlchemy session never crosses threads. Edits go through ONE worker thread in submission
+order: two quick edits to the same draft must reach SQLite in the order they were typed.
+Read-only look-ups (search-as-you-type) use a second worker so a slow search never holds up an
+edit, and only the newest answer for a given channel is delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+
+from app.domain.errors import DomainError
+from app.services.dto import Changes
+
+log = logging.getLogger(__name__)
+
+Success = Callable[[Any], None]
+ErrorHandler = Callable[[Exception], bool]  # True: handled (e.g. shown next to a field)
+
+
+class _Relay(QObject):
+    # Emitted from the worker thread; the receiver lives on the UI thread, so Qt queues it there.
+    done = Signal(object, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn, self.relay = fn, relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result, exc = self.fn(), None
+        except Exception as e:  # noqa: BLE001 - reported on the UI thread
+            result, exc = None, e
+            if not isinstance(e, DomainError):
+                log.error("operation failed\n%s", traceback.format_exc())
+        self.relay.done.emit(result, exc)
+
+
+def describe_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return "\n".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
+    if isinstance(exc, DomainError):
+        return str(exc)
+    return f"Something went wrong: {exc}"
+
+
+class OpRunner(QObject):
+    """`run(fn, success=..., error=..., changes=...)`. With synchronous=True (tests) the call
+    runs inline and callbacks fire before run() returns."""
+
+    changed = Signal(object)  # Changes
+    failed = Signal(str, object)  # message, exception: the window shows it in one consistent way
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
+        super().__init__(parent)
+        self.synchronous = synchronous
+        self._edits = QThreadPool(self)
+        self._edits.setMaxThreadCount(1)
+        self._queries = QThreadPool(self)
+        self._queries.setMaxThreadCount(1)
+        self._pending: set[_Relay] = set()
+        self._latest: dict[str, int] = {}
+        self._seq = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def run(self, fn: Callable[[], Any], *, success: Success | None = None, error: ErrorHandler | None = None,
+            changes: Changes | Callable[[Any], Changes] | None = None) -> None:
+        self._submit(self._edits, fn, success, error, changes, channel=None)
+
+    def query(self, channel: str, fn: Callable[[], Any], success: Success,
+              error: ErrorHandler | None = None) -> None:
+        """A read whose answer is wanted only if no newer query on `channel` was asked since."""
+        self._submit(self._queries, fn, success, error, None, channel=channel)
+
+    def wait(self, msecs: int = 10000) -> bool:
+        """Block until queued work ran (closing the window, tests of the threaded path)."""
+        ok = self._edits.waitForDone(msecs) and self._queries.waitForDone(msecs)
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.processEvents()
+        return ok
+
+    def _submit(self, pool: QThreadPool, fn: Callable[[], Any], success: Success | None,
+                error: ErrorHandler | None, changes: Any, channel: str | None) -> None:
+        self._seq += 1
+        token = self._seq
+        if channel is not None:
+            self._latest[channel] = token
+
+        def finish(result: Any, exc: Exception | None) -> None:
+            if channel is not None and self._latest.get(channel) != token:
+                return  # a newer question was asked meanwhile
+            if exc is not None:
+                if error is not None and error(exc):
+                    return
+                self.failed.emit(describe_error(exc), exc)
+                return
+            if success is not None:
+                success(result)
+            if changes is not None:
+                self.changed.emit(changes(result) if callable(changes) else changes)
+
+        if self.synchronous:
+            try:
+                result, exc = fn(), None
+            except Exception as e:  # noqa: BLE001
+                result, exc = None, e
+                if not isinstance(e, DomainError):
+                    log.error("operation failed\n%s", traceback.format_exc())
+            finish(result, exc)
+            return
+
+        relay = _Relay()
+        self._pending.add(relay)
+        if len(self._pending) == 1:
+            self.busyChanged.emit(True)
+
+        def done(result: Any, exc: Any) -> None:
+            self._pending.discard(relay)
+            if not self._pending:
+                self.busyChanged.emit(False)
+            finish(result, exc)
+
+        # Queued: `done` must run on the UI thread (the relay's thread), never the worker's.
+        relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
+        pool.start(_Job(fn, relay))

@@ -1,0 +1,173 @@
+"""A paid order, read-only: statuses, invoice number, lines, addresses, tenders, totals, and the
+lifecycle steps the order allows (complete, cancel, archive)."""
+
+from __future__ import annotations
+
+import pycountry
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+    QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.bootstrap import App
+from app.domain.address import Address
+from app.services import orders
+from app.services.dto import Changes, OrderDTO
+
+from .address_form import province_name
+from .formatting import money, status_text
+from .models import LineItemsModel, PaymentsModel
+from .ops import OpRunner
+from .totals_panel import TotalsPanel
+
+ACTIONS = (("complete", "Complete", "The customer has the goods: complete the order"),
+           ("cancel", "Cancel order", "Cancel this order"),
+           ("archive", "Archive", "Archive this completed order"))
+
+
+def address_text(a: Address | None) -> str:
+    if a is None:
+        return "—"
+    country = pycountry.countries.get(alpha_2=a.country_code.upper()) if a.country_code else None
+    lines = [a.full_name, a.company or "", a.address_1 or "", a.address_2 or "",
+             " ".join(x for x in (a.city or "", province_name(a.province), a.postal_code or "") if x),
+             getattr(country, "name", "") if country else "", a.phone or ""]
+    return "\n".join(x for x in lines if x)
+
+
+class OrderView(QWidget):
+    def __init__(self, app: App, ops: OpRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderView")
+        self.app, self.ops = app, ops
+        self.order: OrderDTO | None = None
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 4)
+        main = QVBoxLayout()
+        side = QVBoxLayout()
+        outer.addLayout(main, 1)
+        outer.addLayout(side, 0)
+
+        self.title = QLabel(self)
+        self.title.setObjectName("orderTitle")
+        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        main.addWidget(self.title)
+        facts = QGridLayout()
+        self.facts: dict[str, QLabel] = {}
+        for i, (key, caption) in enumerate((("status", "Status"), ("payment_status", "Payment"),
+                                            ("fulfillment_status", "Fulfillment"), ("invoice_number", "Invoice"),
+                                            ("customer", "Customer"), ("sync", "Sync"))):
+            lbl = QLabel(self)
+            lbl.setObjectName(f"order_{key}")
+            lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            facts.addWidget(QLabel(f"<b>{caption}</b>", self), i // 3, (i % 3) * 2)
+            facts.addWidget(lbl, i // 3, (i % 3) * 2 + 1)
+            self.facts[key] = lbl
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
+        facts.setColumnStretch(5, 1)
+        main.addLayout(facts)
+
+        self.lines_model = LineItemsModel(self)
+        self.lines_view = QTableView(self)
+        self.lines_view.setObjectName("orderLinesView")
+        self.lines_view.setAccessibleName("Order lines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.setAlternatingRowColors(True)
+        hh = self.lines_view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(LineItemsModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        main.addWidget(self.lines_view, 2)
+
+        addrs = QHBoxLayout()
+        self.shipping = QLabel(self)
+        self.shipping.setObjectName("orderShippingAddress")
+        self.billing = QLabel(self)
+        self.billing.setObjectName("orderBillingAddress")
+        self.shipping_method = QLabel(self)
+        for title, lbl in (("Shipping address", self.shipping), ("Billing address", self.billing),
+                           ("Shipping & promotions", self.shipping_method)):
+            box = QGroupBox(title, self)
+            lay = QVBoxLayout(box)
+            lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lbl.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            lbl.setWordWrap(True)
+            lay.addWidget(lbl)
+            addrs.addWidget(box, 1)
+        main.addLayout(addrs)
+
+        pay_box = QGroupBox("Tenders", self)
+        pay_lay = QVBoxLayout(pay_box)
+        self.payments_model = PaymentsModel(self)
+        self.payments_view = QTableView(self)
+        self.payments_view.setObjectName("orderPaymentsView")
+        self.payments_view.setAccessibleName("Tenders")
+        self.payments_view.setModel(self.payments_model)
+        self.payments_view.verticalHeader().hide()
+        self.payments_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.payments_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.payments_view.setMaximumHeight(110)
+        pay_lay.addWidget(self.payments_view)
+        main.addWidget(pay_box, 1)
+
+        self.totals = TotalsPanel(self)
+        self.totals.setMinimumWidth(230)
+        side.addWidget(self.totals)
+        self.buttons: dict[str, QPushButton] = {}
+        for action, text, tip in ACTIONS:
+            b = QPushButton(text, self)
+            b.setObjectName(f"{action}OrderButton")
+            b.setToolTip(tip)
+            b.clicked.connect(lambda _c=False, a=action: self.run_action(a))
+            side.addWidget(b)
+            self.buttons[action] = b
+        self.print_button = QPushButton("Print invoice", self)
+        self.print_button.setObjectName("orderPrintInvoiceButton")
+        self.print_button.setToolTip("Printing arrives with the printing module")
+        self.print_button.setEnabled(False)
+        side.addWidget(self.print_button)
+        side.addStretch(1)
+
+    def load(self, order_id: str) -> None:
+        app = self.app
+        self.ops.run(lambda: orders.get_order(order_id, app.uow()), success=self.show_order)
+
+    def show_order(self, o: OrderDTO) -> None:
+        self.order = o
+        c = o.currency_code
+        self.title.setText(f"Order #{o.display_id} · invoice {o.invoice_number} · from draft #{o.draft_display_id}")
+        self.facts["status"].setText(status_text(o.status))
+        self.facts["payment_status"].setText(status_text(o.payment_status))
+        self.facts["fulfillment_status"].setText(status_text(o.fulfillment_status))
+        self.facts["invoice_number"].setText(o.invoice_number)
+        self.facts["customer"].setText(" · ".join(x for x in (o.customer_name, o.email or "") if x) or "—")
+        self.facts["sync"].setText(o.sync.label.capitalize() if o.sync else "Not queued")
+        self.lines_model.set_items(o.items, c, editable=False)
+        self.shipping.setText(address_text(o.shipping_address))
+        self.billing.setText(address_text(o.billing_address))
+        ship = "\n".join(f"{m.name}: {money(m.total, c)}" for m in o.shipping_methods) or "No shipping"
+        promos = ", ".join(o.promo_codes)
+        self.shipping_method.setText(ship + (f"\nPromo codes: {promos}" if promos else ""))
+        self.payments_model.set_payments(o.payments, c)
+        self.totals.set_totals(o.totals, c, tax_inclusive=o.is_tax_inclusive, amount_due_caption="Paid")
+        self.totals.values["amount_due"].setText(money(o.totals.paid_total, c))
+        for action, b in self.buttons.items():
+            b.setVisible(action in o.allowed_actions)
+
+    def run_action(self, action: str, *, confirm: bool = True) -> None:
+        if not self.order or action not in self.order.allowed_actions:
+            return
+        o = self.order
+        if confirm and action == "cancel" and QMessageBox.question(
+                self, "Cancel order", f"Cancel order #{o.display_id} ({o.invoice_number})?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
+        fn = {"complete": orders.complete_order, "cancel": orders.cancel_order, "archive": orders.archive_order}[action]
+        app = self.app
+        self.ops.run(lambda: fn(o.id, app.uow()), success=self.show_order,
+                     changes=lambda r: Changes(order_ids=(r.id,), outbox=True))

@@ -1,0 +1,99 @@
+"""Settings: till name, invoice prefix, shop details, default region and sales channel.
+Saved through the settings service; a rejected value is shown next to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.bootstrap import App
+from app.services import queries
+from app.services.settings import TillSettings, load_settings, save_settings
+
+TEXT_FIELDS = (("till_name", "Till name"), ("invoice_prefix", "Invoice prefix"))
+SHOP_FIELDS = (("name", "Shop name"), ("address_1", "Street"), ("address_2", "Street (line 2)"),
+               ("city", "City"), ("postal_code", "Postal code"), ("province", "State / province"),
+               ("country_code", "Country code"), ("phone", "Phone"), ("email", "Email"), ("tax_id", "Tax id"),
+               ("footer", "Invoice footer"))
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, app: App, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Tilldesk settings")
+        self.app = app
+        self.saved: TillSettings | None = None
+        s = load_settings(app.uow())
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+
+        def add(key: str, caption: str, value: Any) -> None:
+            e = QLineEdit(str(value or ""), self)
+            e.setObjectName(f"setting_{key.replace('.', '_')}")
+            e.setAccessibleName(caption)
+            e.setToolTip(caption)
+            err = QLabel(self)
+            err.setStyleSheet("color: #c62828; font-size: 11px;")
+            err.hide()
+            form.addRow(caption, e)
+            form.addRow("", err)
+            self.edits[key], self.errors[key] = e, err
+
+        for key, caption in TEXT_FIELDS:
+            add(key, caption, getattr(s, key))
+        self.region = QComboBox(self)
+        self.region.setObjectName("setting_default_region_id")
+        self.region.addItem("(first region)", None)
+        for r in queries.regions(app.uow()):
+            self.region.addItem(f"{r.name} ({r.currency_code.upper()})", r.id)
+        self.region.setCurrentIndex(max(0, self.region.findData(s.default_region_id)))
+        form.addRow("Default region", self.region)
+        self.channel = QComboBox(self)
+        self.channel.setObjectName("setting_default_sales_channel_id")
+        self.channel.addItem("(none)", None)
+        for c in queries.sales_channels(app.uow()):
+            self.channel.addItem(c.name, c.id)
+        self.channel.setCurrentIndex(max(0, self.channel.findData(s.default_sales_channel_id)))
+        form.addRow("Default sales channel", self.channel)
+        for key, caption in SHOP_FIELDS:
+            add(f"shop.{key}", caption, getattr(s.shop, key))
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet("color: #c62828;")
+        layout.addWidget(self.general_error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: self.edits[k].text().strip() for k, _ in TEXT_FIELDS}
+        out["default_region_id"] = self.region.currentData()
+        out["default_sales_channel_id"] = self.channel.currentData()
+        out["shop"] = {k: (self.edits[f"shop.{k}"].text().strip() or None) for k, _ in SHOP_FIELDS}
+        if not out["shop"]["name"]:
+            out["shop"]["name"] = "My shop"
+        return out
+
+    def save(self) -> None:
+        for e in self.errors.values():
+            e.hide()
+        self.general_error.clear()
+        try:
+            self.saved = save_settings(self.changes(), self.app.uow())
+        except Exception as exc:  # noqa: BLE001 - every service error is shown, by field when it has one
+            errors = getattr(exc, "errors", None) or [exc]
+            for e in errors:
+                field = getattr(e, "field", None) or ""
+                msg = getattr(e, "message", str(e))
+                if field in self.errors:
+                    self.errors[field].setText(msg)
+                    self.errors[field].show()
+                else:
+                    self.general_error.setText(f"{field}: {msg}" if field else msg)
+            return
+        self.accept()
