@@ -108,10 +108,30 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def _refuse_newer(path: Path) -> None:
+    """Read the schema revision without writing: the engine's connect hook switches the file to
+    WAL, which would change a database that is then refused as being from a newer Tilldesk."""
+    try:
+        # opened read-write but only read: a read-only handle cannot remove a WAL file's -wal/-shm on close
+        con = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return  # no revision table, or not a database: the checks that follow say so
+    if row and row[0] not in _known_revisions():
+        raise DatabaseError(
+            f"{path} was written by a newer version of Tilldesk (schema {row[0]}); "
+            "install that version or newer to open it. Nothing was changed.")
+
+
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     path = Path(path).expanduser().resolve()
     _check_file(path)
     existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        _refuse_newer(path)
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
