@@ -1,0 +1,128 @@
+"""Migrations at start-up: a database of the first schema upgrades and keeps every order and
+outbox row, a backup is taken first, and a database from a newer Tilldesk is refused untouched."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.bootstrap import start
+from app.persistence.db import DatabaseError, head_revision, open_database
+from app.services import drafts, orders, queries
+from tests.conftest import REPO, create_draft, file_hash, mark_paid, table_counts
+from tests.migrations.make_schema_0001 import FIXTURE, build, empty_at_revision
+
+KEPT = ("orders", "payments", "outbox", "draft_orders", "line_items", "invoice_sequences", "counters", "addresses")
+
+
+def q(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def revision(path: Path) -> str:
+    return q(path, "SELECT version_num FROM alembic_version")[0][0]
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    return {t: sorted(q(path, f'SELECT * FROM "{t}"')) for t in KEPT}
+
+
+def test_a_first_schema_database_made_here_upgrades_and_keeps_everything(tmp_path: Path) -> None:
+    db = tmp_path / "till.sqlite"
+    empty_at_revision(db, "0001")
+    assert revision(db) == "0001"
+    assert "prints" not in table_counts(db)
+    db.unlink()
+    build(db, paid=2)
+    before = snapshot(db)
+    assert len(before["orders"]) == 2 and len(before["outbox"]) == 2
+
+    app = start(db)
+    try:
+        assert revision(db) == head_revision() != "0001"
+        assert snapshot(db) == before
+        backup = app.db.backup_path
+        assert backup is not None and backup.exists() and backup.parent == db.parent
+        assert "0001" in backup.name
+        assert q(backup, "PRAGMA integrity_check") == [("ok",)]
+        assert revision(backup) == "0001" and snapshot(backup) == before
+        # the upgraded till carries on: orders read back, the invoice sequence continues
+        listed = queries.list_orders({}, app.uow())
+        assert listed.count == 2 and {e.sync_state for e in listed.entries} == {"queued"}
+        for e in listed.entries:
+            o = orders.get_order(e.id, app.uow())
+            assert o.print_counts == {"a4": 0, "receipt": 0}  # the table 0002 added
+        year = datetime.now(UTC).year
+        new = mark_paid(app, create_draft(app).id)
+        assert new.invoice_number == f"TD-{year}-000003" and new.display_id == 3
+    finally:
+        app.close()
+
+
+def test_the_committed_first_schema_fixture_upgrades(tmp_path: Path) -> None:
+    db = tmp_path / "till.sqlite"
+    shutil.copy(FIXTURE, db)
+    assert revision(db) == "0001"
+    before = snapshot(db)
+    assert len(before["orders"]) >= 3 and all(row[3] == "queued" for row in q(db, "SELECT * FROM outbox"))
+    original = file_hash(FIXTURE)
+    app = start(db)
+    try:
+        assert revision(db) == head_revision()
+        assert snapshot(db) == before
+        assert app.db.backup_path is not None and file_hash(app.db.backup_path) != ""
+        assert revision(app.db.backup_path) == "0001"
+        totals = [orders.get_order(e.id, app.uow()).totals.total for e in queries.list_orders({}, app.uow()).entries]
+        assert len(totals) == len(before["orders"]) and all(t > 0 for t in totals)
+        open_drafts = queries.list_drafts({"status": ["open"]}, app.uow())
+        assert open_drafts.count == 1
+        assert drafts.get_draft(open_drafts.entries[0].id, app.uow()).status == "open"
+    finally:
+        app.close()
+    assert file_hash(FIXTURE) == original
+
+
+def test_an_up_to_date_database_is_not_backed_up_again(tmp_path: Path) -> None:
+    db = tmp_path / "till.sqlite"
+    start(db, demo=True).close()
+    app = start(db)
+    try:
+        assert app.db.backup_path is None
+    finally:
+        app.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["till.sqlite"]
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_database_from_a_newer_tilldesk_is_refused_and_left_unchanged(tmp_path: Path, journal: str) -> None:
+    db = tmp_path / "till.sqlite"
+    app = start(db, demo=True)
+    mark_paid(app, create_draft(app).id)
+    app.close()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE alembic_version SET version_num = '0999_from_the_future'")
+    con.commit()
+    con.execute(f"PRAGMA journal_mode={journal}")
+    con.close()
+    before = file_hash(db)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(DatabaseError) as exc:
+        open_database(db)
+    assert "newer version of Tilldesk" in str(exc.value) and "0999_from_the_future" in str(exc.value)
+    assert file_hash(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no backup, no journal left behind
+    res = subprocess.run([sys.executable, "-m", "ui", "--db", str(db), "order", "list"], capture_output=True,
+                         text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 1 and res.stdout == ""
+    assert len(res.stderr.strip().splitlines()) == 1 and "newer version" in res.stderr
+    assert file_hash(db) == before
