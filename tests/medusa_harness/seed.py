@@ -40,7 +40,9 @@ SHIPPING_OPTIONS: dict[str, tuple[str, Decimal, Decimal]] = {
 # Shelf prices in the EUR region include VAT (as European shops show them); US prices do not.
 CURRENCY_TAX_INCLUSIVE: dict[str, bool] = {"eur": True, "usd": False}
 
-PRODUCT_BATCH_SIZE = 50
+# 100 products is about 80 KB of JSON, far below the route's 2 MB limit. For 1,700 products x 3
+# variants on a 2-core machine: 25 per request took 18 s, 50 and 100 took 14-17 s.
+PRODUCT_BATCH_SIZE = 100
 
 _CUSTOMERS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
     ("Łukasz", "Żółć", "lukasz.zolc", {

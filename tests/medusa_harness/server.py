@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
@@ -181,7 +182,32 @@ def _populate_staging(staging: Path, root: Path, target: Path, timeout: float) -
 # ---------------------------------------------------------------------------------------------
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
+    """A port on 127.0.0.1 that is free now, chosen below the kernel's ephemeral range.
+
+    A port from bind(0) lies inside that range, where the server's own outgoing connections (the
+    PostgreSQL pool opened before Medusa listens) can take it first: Medusa then logs EADDRINUSE
+    and hangs. Random ports below the range avoid that and rarely collide between parallel runs.
+    """
+    low, _high = _ephemeral_range()
+    rng = random.SystemRandom()
+    if low > 12000:
+        for _ in range(50):
+            port = rng.randrange(10000, low)
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -205,6 +231,17 @@ def _pg_owner() -> tuple[int, int] | None:
 
     entry = pwd.getpwnam("postgres")
     return entry.pw_uid, entry.pw_gid
+
+
+def _preflight() -> None:
+    missing = [tool for tool in ("node", "npm", "initdb", "postgres") if shutil.which(tool) is None]
+    if _is_root() and shutil.which("runuser") is None:
+        missing.append("runuser")
+    if missing:
+        raise MedusaHarnessError(
+            "the Medusa harness needs Node 20+ with npm and PostgreSQL 15 (initdb, postgres) "
+            f"on PATH; missing: {', '.join(missing)}"
+        )
 
 
 def _stop_group(proc: subprocess.Popen[Any] | None, first: int, grace: float) -> None:
@@ -311,6 +348,7 @@ class MedusaServer:
         # never leave a server or a database behind.
         atexit.register(self.stop)
         try:
+            _preflight()
             install = ensure_node_modules()
             self.timings.npm_install = install.seconds
             self.timings.npm_install_cached = install.cached
@@ -490,9 +528,19 @@ class MedusaServer:
         )
 
     def _start_medusa(self) -> None:
-        assert self.workdir is not None
         started = time.monotonic()
+        # free_port() closes its socket before Medusa binds, so another process on a shared machine
+        # can take the port in between: then Medusa dies with EADDRINUSE and we try a new port.
+        for _attempt in range(3):
+            if self._spawn_medusa_and_wait():
+                self.timings.start = time.monotonic() - started
+                return
+        raise MedusaHarnessError("medusa start found its port taken three times")
+
+    def _spawn_medusa_and_wait(self) -> bool:
+        assert self.workdir is not None
         self.port = free_port()
+        log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self._log_files.append(log)
         self._medusa_proc = subprocess.Popen(
@@ -502,22 +550,34 @@ class MedusaServer:
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+        def port_taken() -> bool:
+            with open(self.log_path, "rb") as f:
+                f.seek(log_offset)
+                return b"EADDRINUSE" in f.read()
+
         deadline = time.monotonic() + self.startup_timeout
         with httpx.Client(base_url=self.base_url, timeout=5) as http:
             while True:
+                if port_taken():
+                    # Medusa 2.21.2 logs EADDRINUSE and keeps running without listening.
+                    _stop_group(self._medusa_proc, signal.SIGKILL, grace=10)
+                    self._medusa_proc = None
+                    return False
                 if self._medusa_proc.poll() is not None:
                     raise MedusaHarnessError(
                         f"medusa start exited with code {self._medusa_proc.returncode}"
                     )
                 with contextlib.suppress(httpx.TransportError):
-                    if http.get("/health").status_code == 200:
-                        break
+                    # A 200 from a stranger on a stolen port is ruled out here and, at the
+                    # latest, by logging in with our own password.
+                    if http.get("/health").status_code == 200 and not port_taken():
+                        return True
                 if time.monotonic() > deadline:
                     raise MedusaHarnessError(
                         f"Medusa was not healthy after {self.startup_timeout:.0f} s"
                     )
                 time.sleep(0.25)
-        self.timings.start = time.monotonic() - started
 
     def _login(self) -> None:
         started = time.monotonic()
