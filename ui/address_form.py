@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.address import ADDRESS_FIELDS, Address
 from app.domain.catalog import CustomerAddress
-from app.services.commands import PROVINCE_REQUIRED, AddressInput
+from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
 
 from pydantic import ValidationError
@@ -237,12 +237,34 @@ class AddressForm(QGroupBox):
 
     def validate(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
         data = self.values()
+        errs: dict[str, str] = {}
         try:
             AddressInput.model_validate(data)
         except ValidationError as exc:
             errs = {e.field: e.message for e in from_validation_error(exc).errors}
-            return None, errs
-        return data, {}
+        if not errs:
+            return data, {}
+        # AddressInput stops at its first cross-field problem; check the others with the same
+        # rules so every wrong field is marked at once, not one per save.
+        country = data.get("country_code")
+        extra: dict[str, str] = {}
+        if data.get("phone"):
+            try:
+                normalize_phone(data["phone"], country)
+            except ValueError as exc:
+                extra["phone"] = str(exc)
+        if data.get("province") and country:
+            try:
+                normalize_province(country, data["province"])
+            except ValueError as exc:
+                extra["province"] = str(exc)
+        if data.get("address_1"):
+            for f in ("city", "country_code"):
+                if not data.get(f):
+                    extra[f] = "is required with a street address"
+            if country in PROVINCE_REQUIRED and not data.get("province"):
+                extra["province"] = f"is required for addresses in {country.upper()}"
+        return None, {**extra, **errs}
 
     def commit(self) -> bool:
         """Validate and emit `committed`; False (with errors shown next to fields) when invalid."""

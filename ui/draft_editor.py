@@ -663,6 +663,7 @@ class DraftEditor(QWidget):
         if isinstance(exc, DomainError):
             self.product_feedback.setText(getattr(exc, "message", str(exc)))
             self.product_feedback.show()
+            self.product_search.selectAll()  # the next scan replaces the code that failed
             return True
         return False
 
