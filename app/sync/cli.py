@@ -20,6 +20,8 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    if "backend" in subparsers.choices:
+        return  # app.cli.main() collects extensions on every call; register once per parser
     backend = subparsers.add_parser("backend", parents=[common], help="the shop server (Medusa v2) settings")
     bsub = backend.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = bsub.add_parser("set", parents=[common], help="set the server URL; the API key is read from standard "
@@ -108,7 +110,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from app.sync.worker import SyncRunner, SyncWorker
 
     app, store = _open(args)
-    runner = SyncRunner(store)
+    runner = SyncRunner(store, auto_pull=not args.push_only, auto_push=not args.pull_only)
 
     def progress(p) -> None:  # type: ignore[no-untyped-def]
         sys.stderr.write(f"\r{p.kind}: {p.message}   ")
@@ -131,14 +133,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 print(f"error: {report.error}")
                 return EXIT_FAILURE
             return EXIT_OK
-        if args.pull_only or args.push_only:
-            original = runner.run_once
-
-            def limited(**kw: Any):  # type: ignore[no-untyped-def]
-                kw.setdefault("pull", False if args.push_only else None)
-                kw.setdefault("push", not args.pull_only)
-                return original(**kw)
-            runner.run_once = limited  # type: ignore[method-assign]
         worker = SyncWorker(runner, interval=args.interval)
         done = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -68,13 +68,16 @@ class SyncRunner:
     """One sync round at a time. Owns its backend (and HTTP connection) and its DB sessions."""
 
     def __init__(self, store: SyncStore, backend_factory: Callable[[], Backend | None] | None = None, *,
-                 monitor: OnlineMonitor | None = None, pull_every: float = 300.0,
+                 monitor: OnlineMonitor | None = None, pull_every: float = 300.0, auto_pull: bool = True,
+                 auto_push: bool = True,
                  engine_options: dict[str, Any] | None = None, source_factory: Callable[[Backend], Any] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.backend_factory = backend_factory or (lambda: backend_from_settings(store))
         self.monitor = monitor or OnlineMonitor()
         self.pull_every = pull_every
+        self.auto_pull = auto_pull
+        self.auto_push = auto_push
         self.engine_options = engine_options or {}
         self.source_factory = source_factory or MedusaCatalogSource
         self.monotonic = monotonic
@@ -116,7 +119,7 @@ class SyncRunner:
             self._backend.close()
             self._backend = None
 
-    def run_once(self, *, pull: bool | None = None, push: bool = True, full_pull: bool = False,
+    def run_once(self, *, pull: bool | None = None, push: bool | None = None, full_pull: bool = False,
                  progress: Callable[[PullProgress], None] | None = None,
                  stop: Callable[[], bool] | None = None, force: bool = False) -> RoundReport:
         """One round. ``pull=None`` pulls when ``pull_every`` seconds have passed since the last one.
@@ -140,7 +143,9 @@ class SyncRunner:
                 return report
             self._emit(configured=True, running=True)
             try:
-                due_pull = pull if pull is not None else (
+                if push is None:
+                    push = self.auto_push
+                due_pull = pull if pull is not None else self.auto_pull and (
                     self._last_pull is None or now - self._last_pull >= self.pull_every)
                 if due_pull:
                     def on_progress(p: PullProgress) -> None:
