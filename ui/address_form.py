@@ -74,9 +74,11 @@ class AddressForm(QGroupBox):
         self.saved.setObjectName(f"{object_name}SavedAddress")
         self.saved.setAccessibleName(f"{title}: saved addresses of the customer")
         self.saved.setToolTip("Fill this form from one of the customer's saved addresses")
+        self.saved.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.saved.setMinimumContentsLength(12)
         self.saved.activated.connect(self._use_saved)
         self.saved.hide()
-        grid.addWidget(self.saved, 0, 0, 1, 4)
+        grid.addWidget(self.saved, 0, 0, 1, 2)
 
         for i, name in enumerate(ORDER):
             if name == "country_code":
@@ -112,14 +114,13 @@ class AddressForm(QGroupBox):
             err.setStyleSheet("color: #c62828; font-size: 11px;")
             err.setWordWrap(True)
             err.hide()
-            # Two fields per row keeps the form short enough for 800 pixels.
-            row, col = 1 + (i // 2) * 2, (i % 2) * 2
+            # One field per row: two columns clipped phone numbers beside the 1280-pixel editor.
+            row, col = 1 + i * 2, 0
             grid.addWidget(label, row, col)
             grid.addWidget(w, row, col + 1)
             grid.addWidget(err, row + 1, col + 1)
             self.fields[name], self.errors[name], self._labels[name] = w, err, label
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)

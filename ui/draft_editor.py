@@ -256,6 +256,8 @@ class DraftEditor(QWidget):
         self.region_combo.setToolTip("Region (sets the currency and taxes)")
         for r in self._regions:
             self.region_combo.addItem(f"{r.name} ({r.currency_code.upper()})", r.id)
+        self.region_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.region_combo.setMinimumContentsLength(12)
         self.region_combo.activated.connect(self._region_chosen)
         self.channel_combo = QComboBox(self)
         self.channel_combo.setObjectName("salesChannelCombo")
@@ -264,6 +266,8 @@ class DraftEditor(QWidget):
         self.channel_combo.addItem("(no sales channel)", None)
         for c in self._channels:
             self.channel_combo.addItem(c.name, c.id)
+        self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.channel_combo.setMinimumContentsLength(12)
         self.channel_combo.activated.connect(self._channel_chosen)
         cust_label = QLabel("&Customer", self)
         cust_label.setBuddy(self.customer_search)

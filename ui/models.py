@@ -143,7 +143,8 @@ class LineItemsModel(QAbstractTableModel):
             if col == self.COL_SKU:
                 return it.variant_sku or ("custom" if it.is_custom_item else "")
             if col == self.COL_TITLE:
-                return f"{it.title} — {it.subtitle}" if it.subtitle else it.title
+                plain = not it.subtitle or it.subtitle.lower() in {"default", "default variant", "one size"}
+                return it.title if plain else f"{it.title} — {it.subtitle}"
             if col == self.COL_QTY:
                 return str(it.quantity)
             if col == self.COL_UNIT_PRICE:

@@ -90,7 +90,7 @@ class OrderView(QWidget):
         self.billing.setObjectName("orderBillingAddress")
         self.shipping_method = QLabel(self)
         for title, lbl in (("Shipping address", self.shipping), ("Billing address", self.billing),
-                           ("Shipping & promotions", self.shipping_method)):
+                           ("Shipping && promotions", self.shipping_method)):
             box = QGroupBox(title, self)
             lay = QVBoxLayout(box)
             lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -149,7 +149,7 @@ class OrderView(QWidget):
         self.lines_model.set_items(o.items, c, editable=False)
         self.shipping.setText(address_text(o.shipping_address))
         self.billing.setText(address_text(o.billing_address))
-        ship = "\n".join(f"{m.name}: {money(m.total, c)}" for m in o.shipping_methods) or "No shipping"
+        ship = "\n".join(f"{m.name}: {money(m.amount, c)}" for m in o.shipping_methods) or "No shipping"
         promos = ", ".join(o.promo_codes)
         self.shipping_method.setText(ship + (f"\nPromo codes: {promos}" if promos else ""))
         self.payments_model.set_payments(o.payments, c)

@@ -1,0 +1,81 @@
+"""Refresh the README's screenshots by driving the real window on a fresh demo database:
+`xvfb-run -a -s "-screen 0 1280x800x24" python -m ui.screenshots docs/screenshots`."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    # 8-bit palette PNGs stay small; the UI has few colours.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8,
+                                                  Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither)
+    img.save(str(path), "PNG")
+    print(f"{path} {path.stat().st_size // 1024} KB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.bootstrap import start
+    from app.services import queries
+
+    from .main_window import MainWindow
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        app = start(Path(tmp) / "tilldesk.sqlite", demo=True)
+        w = MainWindow(app, synchronous=True)
+        w.resize(1280, 800)
+        w.show()
+        _save(w, out / "01-empty.png")
+
+        w.new_draft()
+        ed = w.editor
+        uow = app.uow
+        customer = queries.search_customers("maeve", uow())[0]
+        ed.choose_customer(customer)
+        for sku, qty in (("COF-ETH-KOC-250-FG", 2), ("BRW-MOK-ALU-3", 1), ("PAN-CHO-70-PER", 3),
+                         ("SVC-GFT-WRP-STD", 1)):
+            ed.add_variant(queries.search_variants(sku, uow())[0], qty)
+        home = next(a for a in customer.addresses if a.is_default_shipping)
+        ed.shipping_form.set_address(home, force=True)
+        ed.shipping_form._touched.update(ed.shipping_form.fields)
+        ed.shipping_form.commit()
+        ed.shipping_combo.setCurrentIndex(2)
+        ed._shipping_chosen()
+        ed.promo_edit.setText("WELCOME10")
+        ed.apply_promo()
+        ed.product_search.setFocus()
+        _save(w, out / "02-phone-order.png")
+
+        ed.mark_paid()
+        dlg = ed.payment_dialog
+        assert dlg is not None
+        dlg.rows[0].kind.setCurrentIndex(1)
+        dlg.rows[0].amount.setText("40.00")
+        dlg.rows[0].reference.setText("VISA 4242")
+        dlg.add_tender("cash").amount.setText("70")
+        _save(dlg, out / "03-payment.png")
+        dlg.accept()
+        _save(w, out / "04-order.png")
+        w.close()
+        app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
