@@ -256,6 +256,8 @@ class PushEngine:
             if where is not None:
                 kind, item = where
                 data = {**data, "draft_id": item["id"], "found_after_unknown_outcome": True}
+                if item.get("display_id") is not None:
+                    data["display_id"] = int(item["display_id"])
                 if kind == "order" and item.get("status") not in (None, "draft"):
                     # Converted already: the totals were compared before converting.
                     data["converted"] = True
@@ -418,6 +420,9 @@ class PushEngine:
                 raise NeedsAttention(f"The shop server refused this order: {exc.server_message or exc}") from exc
             raise
         data = {**data, "draft_id": draft["id"], "server_totals": _totals_of(draft)}
+        if draft.get("display_id") is not None:
+            # Drafts and orders share one display id sequence; converting keeps it.
+            data["display_id"] = int(draft["display_id"])
         return self._done(entry, 2, data)
 
     def _step_compare(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -467,9 +472,10 @@ class PushEngine:
         return self._done(entry, 5, {**data, "paid_amount": decimal_str(pending)})
 
     def _step_finish(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        got = self.backend.get_order(data["draft_id"])
-        display = got.get("display_id")
-        return self._done(entry, 6, data, server_order_id=str(got.get("id") or data["draft_id"]),
+        display = data.get("display_id")
+        if display is None:
+            display = self.backend.get_order(data["draft_id"]).get("display_id")
+        return self._done(entry, 6, data, server_order_id=data["draft_id"],
                           server_display_id=int(display) if display is not None else None)
 
 
