@@ -115,11 +115,17 @@ def _refuse_newer(path: Path) -> None:
         # opened read-write but only read: a read-only handle cannot remove a WAL file's -wal/-shm on close
         con = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)
         try:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if "alembic_version" in tables else None
         finally:
             con.close()
     except sqlite3.Error:
-        return  # no revision table, or not a database: the checks that follow say so
+        return  # not a database: the checks that follow say so
+    if tables and "alembic_version" not in tables:
+        # Another program's SQLite file: adding Tilldesk's tables to it would be vandalism.
+        raise DatabaseError(f"{path} is an SQLite database of another program, not a Tilldesk database. "
+                            "Nothing was changed.")
     if row and row[0] not in _known_revisions():
         raise DatabaseError(
             f"{path} was written by a newer version of Tilldesk (schema {row[0]}); "

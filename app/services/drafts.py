@@ -125,8 +125,12 @@ def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Dra
             draft.add_item(_line_item(uow, draft, item, f"items.{i}.", region.is_tax_inclusive))
         for i, m in enumerate(cmd.shipping_methods):
             draft.set_shipping_method(_shipping_method(uow, draft, m, f"shipping_methods.{i}.", region.is_tax_inclusive))
-        for code in cmd.promo_codes:
-            draft.apply_promo_code(code)
+        known = uow.catalog.promotions()
+        for i, code in enumerate(cmd.promo_codes):
+            try:
+                draft.apply_promo_code(find_promotion(code, known).code)  # stored as the catalog spells it
+            except NotFound as exc:
+                raise NotFound(exc.message, field=f"promo_codes.{i}") from None
         price(uow, draft, strict=True)  # an unknown or foreign promo code is refused now, not at Mark Paid
         return _save(uow, draft, new=True)
 
@@ -223,7 +227,8 @@ def apply_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> DraftO
     cmd = parse(PromoCode, cmd) if isinstance(cmd, dict) else cmd
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
-        draft.apply_promo_code(cmd.code)
+        draft.ensure_editable()
+        draft.apply_promo_code(find_promotion(cmd.code, uow.catalog.promotions()).code)
         priced = price(uow, draft, strict=True)
         code = next(c for c in draft.promo_codes if c.upper() == cmd.code.strip().upper())
         promo = find_promotion(code, uow.catalog.promotions())

@@ -64,7 +64,7 @@ def test_every_draft_edit_end_to_end(app, db_path) -> None:  # type: ignore[no-u
     d = drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": USD_PICKUP, "amount": "4.5"}, uow())
     assert d.shipping_methods[0].amount == Decimal("4.5") and d.shipping_methods[0].is_custom_amount
     d = drafts.apply_promo_code({"draft_id": d.id, "code": "welcome10"}, uow())
-    assert d.promo_codes == ("welcome10",) and d.totals.discount_subtotal == Decimal("8.7")  # 10 % of 75 + 12
+    assert d.promo_codes == ("WELCOME10",) and d.totals.discount_subtotal == Decimal("8.7")  # 10 % of 75 + 12
     d = drafts.remove_promo_code({"draft_id": d.id, "code": "WELCOME10"}, uow())
     assert d.promo_codes == () and d.totals.discount_subtotal == 0
     d = drafts.set_shipping_method({"draft_id": d.id}, uow())
