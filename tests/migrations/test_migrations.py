@@ -126,3 +126,22 @@ def test_a_database_from_a_newer_tilldesk_is_refused_and_left_unchanged(tmp_path
     assert res.returncode == 1 and res.stdout == ""
     assert len(res.stderr.strip().splitlines()) == 1 and "newer version" in res.stderr
     assert file_hash(db) == before
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    from app.persistence.db import DatabaseError, open_database
+
+    other = tmp_path / "notes.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    con.execute("INSERT INTO notes (body) VALUES ('buy milk')")
+    con.commit()
+    con.close()
+    before = hashlib.sha256(other.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseError, match="another program"):
+        open_database(other)
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
