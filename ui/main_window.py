@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e: QCloseEvent) -> None:
         self.editor.flush()
-        self.ops.wait()
+        self.ops.shutdown()  # every edit typed reaches the database before the window goes
         super().closeEvent(e)
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from app.domain.errors import DomainError
 from app.services.dto import Changes
@@ -27,24 +28,18 @@ ErrorHandler = Callable[[Exception], bool]  # True: handled (e.g. shown next to 
 
 
 class _Relay(QObject):
-    # Emitted from the worker thread; the receiver lives on the UI thread, so Qt queues it there.
-    done = Signal(object, object)
+    # Emitted from a worker thread; the relay lives on the UI thread, so Qt queues the call there.
+    # One tuple, never bare None arguments.
+    done = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.fn, self.relay = fn, relay
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        try:
-            result, exc = self.fn(), None
-        except Exception as e:  # noqa: BLE001 - reported on the UI thread
-            result, exc = None, e
-            if not isinstance(e, DomainError):
-                log.error("operation failed\n%s", traceback.format_exc())
-        self.relay.done.emit(result, exc)
+def _call(fn: Callable[[], Any]) -> tuple[Any, Exception | None]:
+    try:
+        return fn(), None
+    except Exception as e:  # noqa: BLE001 - reported on the UI thread
+        if not isinstance(e, DomainError):
+            log.error("operation failed\n%s", traceback.format_exc())
+        return None, e
 
 
 def describe_error(exc: Exception) -> str:
@@ -67,11 +62,13 @@ class OpRunner(QObject):
     def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
-        self._edits = QThreadPool(self)
-        self._edits.setMaxThreadCount(1)
-        self._queries = QThreadPool(self)
-        self._queries.setMaxThreadCount(1)
-        self._pending: set[_Relay] = set()
+        # Plain Python worker threads: QRunnable subclasses with auto-delete have crashed PySide6
+        # with reference-count errors; a Qt signal still brings each result back to the UI thread.
+        self._edits = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tilldesk-edit")
+        self._queries = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tilldesk-query")
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._pending: dict[int, Callable[[Any, Exception | None], None]] = {}
         self._latest: dict[str, int] = {}
         self._seq = 0
 
@@ -90,12 +87,27 @@ class OpRunner(QObject):
 
     def wait(self, msecs: int = 10000) -> bool:
         """Block until queued work ran (closing the window, tests of the threaded path)."""
-        ok = self._edits.waitForDone(msecs) and self._queries.waitForDone(msecs)
-        from PySide6.QtCore import QCoreApplication
-        QCoreApplication.processEvents()
-        return ok
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
 
-    def _submit(self, pool: QThreadPool, fn: Callable[[], Any], success: Success | None,
+        deadline = QDeadlineTimer(msecs)
+        while self._pending and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+        return not self._pending
+
+    def shutdown(self) -> None:
+        self.wait()
+        self._edits.shutdown(wait=True)
+        self._queries.shutdown(wait=True)
+
+    def _deliver(self, payload: tuple[int, Any, Exception | None]) -> None:
+        token, result, exc = payload
+        finish = self._pending.pop(token, None)
+        if not self._pending:
+            self.busyChanged.emit(False)
+        if finish is not None:
+            finish(result, exc)
+
+    def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], success: Success | None,
                 error: ErrorHandler | None, changes: Any, channel: str | None) -> None:
         self._seq += 1
         token = self._seq
@@ -116,26 +128,11 @@ class OpRunner(QObject):
                 self.changed.emit(changes(result) if callable(changes) else changes)
 
         if self.synchronous:
-            try:
-                result, exc = fn(), None
-            except Exception as e:  # noqa: BLE001
-                result, exc = None, e
-                if not isinstance(e, DomainError):
-                    log.error("operation failed\n%s", traceback.format_exc())
-            finish(result, exc)
+            finish(*_call(fn))
             return
 
-        relay = _Relay()
-        self._pending.add(relay)
-        if len(self._pending) == 1:
+        if not self._pending:
             self.busyChanged.emit(True)
-
-        def done(result: Any, exc: Any) -> None:
-            self._pending.discard(relay)
-            if not self._pending:
-                self.busyChanged.emit(False)
-            finish(result, exc)
-
-        # Queued: `done` must run on the UI thread (the relay's thread), never the worker's.
-        relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
-        pool.start(_Job(fn, relay))
+        self._pending[token] = finish
+        relay = self._relay
+        pool.submit(lambda: relay.done.emit((token, *_call(fn))))
