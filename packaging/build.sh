@@ -11,3 +11,19 @@ cp resources/icons/tilldesk-256.png dist/tilldesk/tilldesk.png
 echo "bundle: dist/tilldesk ($(du -sh dist/tilldesk | cut -f1))"
 QT_QPA_PLATFORM=offscreen dist/tilldesk/tilldesk --version
 QT_QPA_PLATFORM=offscreen dist/tilldesk/tilldesk --self-test
+
+# Upgrade safety in the bundle itself: a database from the first schema, holding paid orders not
+# yet synced, opens in the new build, is backed up, migrated, and keeps every unsynced order.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cp tests/migrations/fixtures/schema_0001.sqlite "$tmp/till.sqlite"
+before="$(sqlite3 "$tmp/till.sqlite" 'SELECT count(*) FROM outbox WHERE state = "queued"' 2>/dev/null \
+  || .venv/bin/python -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM outbox WHERE state='queued'\").fetchone()[0])" "$tmp/till.sqlite")"
+after="$(QT_QPA_PLATFORM=offscreen dist/tilldesk/tilldesk --db "$tmp/till.sqlite" order list --sync-state queued \
+  | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+ls "$tmp"/till.backup-0001-*.sqlite >/dev/null
+if [ "$before" != "$after" ] || [ "$after" -lt 1 ]; then
+  echo "upgrade check FAILED: $before unsynced orders before, $after after" >&2
+  exit 1
+fi
+echo "upgrade check passed: $after unsynced orders kept, backup taken"
