@@ -149,10 +149,13 @@ class LineItemsModel(QAbstractTableModel):
                 return str(it.quantity)
             if col == self.COL_UNIT_PRICE:
                 return money(it.unit_price, cur)
+            # Lines read like the invoice: net of tax where tax is added on top, gross where
+            # prices include it, so each line's figures agree with its unit price.
             if col == self.COL_DISCOUNT:
-                return money(-it.discount_total, cur) if it.discount_total else ""
+                d = it.discount_total if it.is_tax_inclusive else it.discount_subtotal
+                return money(-d, cur) if d else ""
             if col == self.COL_TOTAL:
-                return money(it.total, cur)
+                return money(it.total if it.is_tax_inclusive else it.subtotal - it.discount_subtotal, cur)
         if role == Qt.ItemDataRole.EditRole:
             if col == self.COL_QTY:
                 return it.quantity

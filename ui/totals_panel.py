@@ -44,9 +44,16 @@ class TotalsPanel(QFrame):
                 v.setText("–")
             return
         c = currency_code
-        self.values["items"].setText(money(t.item_subtotal, c))
-        self.values["discounts"].setText(money(-t.discount_total, c) if t.discount_total else money(t.discount_total, c))
-        self.values["shipping"].setText(money(t.shipping_subtotal, c))
+        # The rows must add up on screen. With tax added on top: net items - net discounts +
+        # net shipping + tax. With prices that include tax: gross items - gross discounts +
+        # gross shipping, and the tax shown as the part already inside.
+        if tax_inclusive:
+            items, discounts, shipping = t.original_item_total, t.item_discount_total, t.shipping_total
+        else:
+            items, discounts, shipping = t.item_subtotal, t.discount_subtotal, t.shipping_subtotal
+        self.values["items"].setText(money(items, c))
+        self.values["discounts"].setText(money(-discounts, c) if discounts else money(discounts, c))
+        self.values["shipping"].setText(money(shipping, c))
         self.values["tax"].setText(money(t.tax_total, c))
         self.captions["tax"].setText("Tax (included)" if tax_inclusive else "Tax")
         self.values["total"].setText(money(t.total, c))

@@ -171,10 +171,11 @@ class CatalogRepository:
         return self.s.scalar(select(func.count()).select_from(r.VariantRow)) or 0
 
     def shipping_options(self, region_id: str | None = None) -> list[ShippingOption]:
-        q = select(r.ShippingOptionRow).order_by(r.ShippingOptionRow.amount, r.ShippingOptionRow.name)
+        q = select(r.ShippingOptionRow)
         if region_id:
             q = q.where(r.ShippingOptionRow.region_id == region_id)
-        return [m.shipping_option(x) for x in self.s.scalars(q)]
+        # Amounts are decimal text: ordering in SQL would put "14.95" before "6.00".
+        return sorted((m.shipping_option(x) for x in self.s.scalars(q)), key=lambda o: (o.amount, o.name))
 
     def shipping_option(self, option_id: str) -> ShippingOption:
         row = self.s.get(r.ShippingOptionRow, option_id)
