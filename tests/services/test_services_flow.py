@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.errors import InsufficientPayment
+from app.domain.errors import InsufficientPayment, InvalidValue
+from app.services.errors import InputError
 from app.services import drafts, orders, queries
 from app.services.settings import save_settings
 from tests.conftest import (
@@ -269,3 +270,23 @@ def test_eur_tax_inclusive_order(app) -> None:  # type: ignore[no-untyped-def]
     assert abs(d.totals.total - Decimal("50.9")) < Decimal("1e-15")
     o = mark_paid(app, d.id, {"kind": "cash", "amount": "60"})
     assert o.change_given == Decimal("9.10") and o.currency_code == "eur"
+
+
+def test_new_customer_is_created_locally_and_similar_ones_are_found(app) -> None:  # type: ignore[no-untyped-def]
+    from app.services import customers
+
+    body = {"email": "neu@example.com", "first_name": "Zoë", "last_name": "Müller", "phone": "+49 221 1234567",
+            "address": {"address_1": "Ehrenstraße 1", "city": "Köln", "country_code": "de", "postal_code": "50672"}}
+    similar = customers.similar_customers(body, app.uow())
+    assert [c.full_name for c in similar] == ["Zoë Müller"]  # the demo shop already has her
+    created = customers.create_customer(body, app.uow())
+    assert created.id.startswith("cus_") and created.phone == "+492211234567"
+    assert created.addresses[0].city == "Köln" and created.addresses[0].is_default_shipping
+    with app.uow() as uow:
+        assert [c.id for c in uow.catalog.customers_created_locally()] == [created.id]
+    with pytest.raises(InvalidValue, match="already exists") as err:
+        customers.create_customer(body, app.uow())
+    assert err.value.field == "email"
+    with pytest.raises(InputError) as bad:
+        customers.create_customer({**body, "email": "neu2@example.com", "phone": "12"}, app.uow())
+    assert bad.value.errors[0].field == "phone"
