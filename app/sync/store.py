@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.persistence import rows as r
 from app.persistence.uow import SqlUnitOfWork
@@ -233,6 +233,12 @@ class SyncStore:
         """Write one page of pulled records and the cursor that says it is done, in one commit,
         so an interrupted pull resumes after the last page that reached the disk."""
         with self._uow() as uow:
+            if kind == "promotions" and items:
+                # Codes are unique locally: a demo promotion holding the server's code must go
+                # first (delete_missing runs only after the whole kind is pulled).
+                uow.session.execute(delete(r.PromotionRow).where(
+                    r.PromotionRow.code.in_([i["code"] for i in items]),
+                    r.PromotionRow.id.not_in([i["id"] for i in items])))
             n = uow.catalog.upsert(kind, items) if items else 0
             uow.settings.set(CURSOR_PREFIX + kind, dict(cursor))
             uow.commit()

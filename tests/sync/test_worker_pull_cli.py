@@ -159,3 +159,27 @@ def test_cli_backend_set_reads_the_key_from_stdin_and_test_explains(tmp_path, mo
     assert "Cannot reach the shop server" in capsys.readouterr().out
     assert main(["sync", "--once", "--push-only", "--db", db]) == 0  # nothing queued: nothing to send
     assert main(["backend", "set", "--url", "ftp://x", "--db", db]) == 2
+
+
+class PromoSource(PagedSource):
+    def __init__(self, promos):
+        super().__init__(0)
+        self.promos = promos
+
+    def page(self, kind, since, offset, limit):
+        return self.promos[offset:offset + limit], len(self.promos)
+
+    def ids(self, kind):
+        return {p["id"] for p in self.promos}
+
+
+def test_a_server_promotion_replaces_a_demo_one_with_the_same_code(app):  # noqa: F811
+    from app.services import queries
+    store = SyncStore(app.uow)
+    demo = queries.promotions(app.uow())[0]
+    promo = {"id": "promo_SERVER", "code": demo.code, "status": "active", "is_automatic": False,
+             "application_method": {"type": "percentage", "target_type": "items", "allocation": "across",
+                                    "value": 15, "currency_code": None, "max_quantity": None}}
+    CatalogPuller(store, PromoSource([promo])).pull(["promotions"])
+    (only,) = queries.promotions(app.uow())
+    assert only.id == "promo_SERVER" and only.code == demo.code
