@@ -17,6 +17,11 @@ from app.domain.order import Payment
 from app.services.dto import ListEntryDTO, LineItemDTO
 
 from .formatting import money, parse_amount, status_text
+from .none_guard import install as _guard_none
+
+# Every window path imports this module: protect None before the first item view touches it
+# (see none_guard: this PySide6 build over-releases None on Python 3.11).
+_guard_none()
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -21,6 +21,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from app.domain.errors import DomainError
 from app.services.dto import Changes
 
+from .none_guard import install as _guard_none
+
+# The relay delivers results (often None) through queued signals, which this PySide6 build
+# over-releases on Python 3.11 (see none_guard).
+_guard_none()
+
 log = logging.getLogger(__name__)
 
 Success = Callable[[Any], None]
