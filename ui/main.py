@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from app.bootstrap import App
@@ -17,4 +18,15 @@ def run(app: App) -> int:
     qapp.setWindowIcon(window_icon())
     window = MainWindow(app)
     window.show()
+    if os.environ.get("TILLDESK_EXIT_AFTER_SHOWN") == "1":
+        # For start-up measurements (benchmarks/bench_startup.py): quit once the first frame is out.
+        from PySide6.QtCore import QTimer
+
+        def _shown() -> None:
+            sys.stdout.write("tilldesk: window shown\n")
+            sys.stdout.flush()
+            window.close()
+            qapp.quit()
+
+        QTimer.singleShot(0, _shown)
     return qapp.exec()
