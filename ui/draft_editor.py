@@ -34,7 +34,7 @@ from .search_field import SearchField
 from .totals_panel import TotalsPanel
 
 QTY_PREFIX = re.compile(r"^\s*(\d{1,5})\s*[*x×]\s*(.*)$")
-PRINT_TOOLTIP = "Printing arrives with the printing module"
+PRINT_TOOLTIP = "Print the invoice of this paid order (Ctrl+P)"
 
 
 class QuantityDelegate(QStyledItemDelegate):
@@ -531,6 +531,7 @@ class DraftEditor(QWidget):
             w.setEnabled(editable)
         self.mark_paid_button.setEnabled(editable and bool(d.items))
         self.delete_button.setEnabled(d.order_id is None)
+        self.print_button.setEnabled(d.order_id is not None)  # a paid draft has an invoice to print
         self.saved_label.setText(f"All changes saved · {d.updated_at.astimezone():%H:%M:%S}" if d.updated_at else "")
 
     def _region_country(self, region_id: str) -> str:

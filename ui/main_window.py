@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import App
-from app.services import drafts, queries
+from app.services import drafts, orders, queries
 from app.services.dto import Changes, DraftOrderDTO, ListPage, OrderDTO
 from app.services.settings import load_settings
 
@@ -20,6 +20,7 @@ from .draft_editor import PRINT_TOOLTIP, DraftEditor
 from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
+from .printing import PrintController
 from .settings_dialog import SettingsDialog
 
 FILTER_LABELS = {"open_drafts": "Open drafts", "paid_today": "Paid today", "all_orders": "All orders",
@@ -41,6 +42,9 @@ class MainWindow(QMainWindow):
         self.ops = OpRunner(self, synchronous=synchronous)
         self.ops.failed.connect(self.show_error)
         self.ops.changed.connect(self.on_changed)
+        self.printing = PrintController(app, self, synchronous=synchronous,
+                                        status=lambda m, t: self.statusBar().showMessage(m, t),
+                                        error=self.show_error)
         self.settings = load_settings(app.uow())
         self.errors_shown: list[str] = []
         self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
@@ -108,6 +112,8 @@ class MainWindow(QMainWindow):
         self.editor.orderPaid.connect(self._order_paid)
         self.editor.draftClosed.connect(lambda _id: self.show_empty())
         self.order_view = OrderView(self.app, self.ops, self.stack)
+        self.order_view.documentRequested.connect(self.order_document)
+        self.editor.print_button.clicked.connect(lambda: self.order_document("a4"))
         for w in (self.empty, self.editor, self.order_view):
             self.stack.addWidget(w)
         split.addWidget(left)
@@ -155,8 +161,14 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(order, "&New draft", ["Ctrl+N"], self.new_draft, "Start a new draft order")
         self.mark_paid_action = self._action(order, "Mark &Paid", ["F12", "Ctrl+Return", "Ctrl+Enter"],
                                              self.mark_paid, "Take payment for the draft")
-        self.print_action = self._action(order, "&Print invoice", ["Ctrl+P"], lambda: None, PRINT_TOOLTIP)
-        self.print_action.setEnabled(False)
+        self.print_action = self._action(order, "&Print invoice", ["Ctrl+P"], lambda: self.order_document("a4"),
+                                         PRINT_TOOLTIP)
+        self.print_receipt_action = self._action(order, "Print &receipt", ["Ctrl+Shift+P"],
+                                                 lambda: self.order_document("receipt"), "Print the receipt")
+        self.preview_action = self._action(order, "Pre&view…", [], lambda: self.order_document("preview"),
+                                           "See the invoice as it will print")
+        self.save_pdf_action = self._action(order, "Save as P&DF…", ["Ctrl+Shift+S"],
+                                            lambda: self.order_document("save"), "Save the invoice as a PDF file")
         order.addSeparator()
         self._action(order, "&Cancel draft", [], ed.cancel_draft)
         self._action(order, "&Delete draft…", ["Ctrl+Shift+Delete"], ed.delete_draft)
@@ -275,6 +287,41 @@ class MainWindow(QMainWindow):
         self.order_view.show_order(order)
         self.stack.setCurrentWidget(self.order_view)
         self.statusBar().showMessage(f"Paid: order #{order.display_id}, invoice {order.invoice_number}", 8000)
+        if self.settings.auto_print_receipt:
+            # A counter sale: the receipt comes out without a question, whatever print_dialog says.
+            self.printing.print_order(order.id, "receipt", order.invoice_number, dialog=False)
+
+    # --- documents --------------------------------------------------------------------------
+    def _document_order_id(self) -> str | None:
+        if self.stack.currentWidget() is self.order_view and self.order_view.order:
+            return self.order_view.order.id
+        if self.stack.currentWidget() is self.editor and self.editor.draft and self.editor.draft.order_id:
+            return self.editor.draft.order_id
+        return None
+
+    def order_document(self, what: str) -> None:
+        """Print ("a4", "receipt"), preview or save the documents of the order on screen. The actions
+        stay enabled (orders load off the UI thread); without a paid order on screen they say so."""
+        order_id = self._document_order_id()
+        if order_id is None:
+            self.statusBar().showMessage("Open a paid order to print its invoice", 5000)
+            return
+        p = self.printing
+
+        def go(order_id: str, label: str) -> None:
+            if what == "preview":
+                p.preview(order_id, "a4", label)
+            elif what == "save":
+                p.save_as_pdf(order_id, "a4", label)
+            else:
+                p.print_order(order_id, what, label)
+
+        shown = self.order_view.order
+        if self.stack.currentWidget() is self.order_view and shown is not None:
+            go(shown.id, shown.invoice_number)
+        else:  # a paid draft in the editor: its order is looked up for the invoice number
+            app = self.app
+            self.ops.run(lambda: orders.get_order(order_id, app.uow()), success=lambda o: go(o.id, o.invoice_number))
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
@@ -302,6 +349,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         self.editor.flush()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
+        self.printing.shutdown()
         super().closeEvent(e)
 
 

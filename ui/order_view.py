@@ -25,6 +25,11 @@ ACTIONS = (("complete", "Complete", "The customer has the goods: complete the or
            ("cancel", "Cancel order", "Cancel this order"),
            ("archive", "Archive", "Archive this completed order"))
 
+DOCUMENT_ACTIONS = (("a4", "Print invoice", "orderPrintInvoiceButton", "Print the A4 invoice (Ctrl+P)"),
+                    ("receipt", "Print receipt", "orderPrintReceiptButton", "Print the receipt (Ctrl+Shift+P)"),
+                    ("preview", "Preview…", "orderPreviewButton", "See the invoice as it will print"),
+                    ("save", "Save as PDF…", "orderSavePdfButton", "Save the invoice as a PDF file"))
+
 
 def address_text(a: Address | None) -> str:
     if a is None:
@@ -37,6 +42,8 @@ def address_text(a: Address | None) -> str:
 
 
 class OrderView(QWidget):
+    documentRequested = Signal(str)  # "a4", "receipt", "preview" or "save"
+
     def __init__(self, app: App, ops: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderView")
@@ -125,11 +132,17 @@ class OrderView(QWidget):
             b.clicked.connect(lambda _c=False, a=action: self.run_action(a))
             side.addWidget(b)
             self.buttons[action] = b
-        self.print_button = QPushButton("Print invoice", self)
-        self.print_button.setObjectName("orderPrintInvoiceButton")
-        self.print_button.setToolTip("Printing arrives with the printing module")
-        self.print_button.setEnabled(False)
-        side.addWidget(self.print_button)
+        # What to do with the order's documents is the window's business (it owns the printer).
+        self.document_buttons: dict[str, QPushButton] = {}
+        for what, text, name, tip in DOCUMENT_ACTIONS:
+            b = QPushButton(text, self)
+            b.setObjectName(name)
+            b.setToolTip(tip)
+            b.setEnabled(False)
+            b.clicked.connect(lambda _c=False, w=what: self.documentRequested.emit(w))
+            side.addWidget(b)
+            self.document_buttons[what] = b
+        self.print_button = self.document_buttons["a4"]
         side.addStretch(1)
 
     def load(self, order_id: str) -> None:
@@ -157,6 +170,8 @@ class OrderView(QWidget):
         self.totals.values["amount_due"].setText(money(o.totals.paid_total, c))
         for action, b in self.buttons.items():
             b.setVisible(action in o.allowed_actions)
+        for b in self.document_buttons.values():
+            b.setEnabled(bool(o.invoice_number))
 
     def run_action(self, action: str, *, confirm: bool = True) -> None:
         if not self.order or action not in self.order.allowed_actions:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+)
 
 from app.bootstrap import App
 from app.services import queries
@@ -62,6 +64,7 @@ class SettingsDialog(QDialog):
         form.addRow("Default sales channel", self.channel)
         for key, caption in SHOP_FIELDS:
             add(f"shop.{key}", caption, getattr(s.shop, key))
+        self._printing_rows(form, s)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet("color: #c62828;")
         layout.addWidget(self.general_error)
@@ -77,7 +80,54 @@ class SettingsDialog(QDialog):
         out["shop"] = {k: (self.edits[f"shop.{k}"].text().strip() or None) for k, _ in SHOP_FIELDS}
         if not out["shop"]["name"]:
             out["shop"]["name"] = "My shop"
+        out["default_printer"] = self.printer.currentData()
+        out["print_dialog"] = self.print_dialog.isChecked()
+        out["auto_print_receipt"] = self.auto_receipt.isChecked()
+        out["escpos_host"] = self.escpos_host.text().strip() or None
+        out["escpos_port"] = self.escpos_port.value()
         return out
+
+    def _printing_rows(self, form: QFormLayout, s: TillSettings) -> None:
+        from PySide6.QtPrintSupport import QPrinterInfo
+
+        self.printer = QComboBox(self)
+        self.printer.setObjectName("setting_default_printer")
+        self.printer.setAccessibleName("Printer")
+        self.printer.setToolTip("Where invoices (and receipts without a network printer) are printed")
+        self.printer.addItem("(system default)", None)
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer.addItem(name, name)
+        if s.default_printer and self.printer.findData(s.default_printer) < 0:
+            # Kept, not silently dropped: the printer may only be switched off today.
+            self.printer.addItem(f"{s.default_printer} (not found)", s.default_printer)
+        self.printer.setCurrentIndex(max(0, self.printer.findData(s.default_printer)))
+        form.addRow("Printer", self.printer)
+        self.print_dialog = QCheckBox("Show the print dialog before printing", self)
+        self.print_dialog.setObjectName("setting_print_dialog")
+        self.print_dialog.setChecked(s.print_dialog)
+        form.addRow("", self.print_dialog)
+        self.auto_receipt = QCheckBox("Print the receipt automatically after Mark Paid", self)
+        self.auto_receipt.setObjectName("setting_auto_print_receipt")
+        self.auto_receipt.setChecked(s.auto_print_receipt)
+        form.addRow("", self.auto_receipt)
+        self.escpos_host = QLineEdit(s.escpos_host or "", self)
+        self.escpos_host.setObjectName("setting_escpos_host")
+        self.escpos_host.setAccessibleName("Receipt printer address")
+        self.escpos_host.setPlaceholderText("empty: receipts go to the printer above")
+        self.escpos_host.setToolTip("Network address of an ESC/POS thermal printer for receipts")
+        self.escpos_port = QSpinBox(self)
+        self.escpos_port.setObjectName("setting_escpos_port")
+        self.escpos_port.setAccessibleName("Receipt printer port")
+        self.escpos_port.setRange(1, 65535)
+        self.escpos_port.setValue(s.escpos_port)
+        for key, caption, w in (("escpos_host", "Receipt printer (ESC/POS)", self.escpos_host),
+                                ("escpos_port", "Receipt printer port", self.escpos_port)):
+            err = QLabel(self)
+            err.setStyleSheet("color: #c62828; font-size: 11px;")
+            err.hide()
+            form.addRow(caption, w)
+            form.addRow("", err)
+            self.errors[key] = err
 
     def save(self) -> None:
         for e in self.errors.values():
