@@ -1,10 +1,11 @@
-"""Keeps Python 3.11 alive under a PySide6 build that returns None without owning a reference.
+"""Keeps Python 3.11 alive under a PySide6 build that returns None (and True) without owning a reference.
 
 The PySide6/shiboken6 6.12.0 wheels (tagged cp310-abi3) were compiled with headers in which
 `Py_RETURN_NONE` treats None as immortal (CPython gh-134989), so on Python 3.10/3.11 every
 binding that returns None gives the caller a reference it never took: each void method call
 (`update()`, `setText()`, `beginResetModel()`, `processEvents()`, ...), each `QModelIndex.data()`
-that finds no value and each queued signal delivering None lowers None's count by one. No
+that finds no value and each queued signal delivering None lowers None's count by one (and each
+`Signal.emit()` lowers True's, which aborts with "bool_dealloc" at the latest on exit). No
 particular call of ours is at fault and none can be avoided, so after a few thousand calls (a
 few dozen keystrokes in the product search) the count reaches zero and the interpreter aborts
 with "none_dealloc: deallocating None".
@@ -46,13 +47,16 @@ def install() -> bool:
     if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython" or not pyside_drains_none():
         _state["installed"] = True
         return True
+    # The same macros return True and False (`Signal.emit()` and `disconnect()` hand back an
+    # unowned True), so all three singletons get the headroom.
     # ob_refcnt is the first field of a release build's object header; refuse to write anywhere
     # else (a debug build with a different layout): better the old crash than a corrupted object.
-    cell = ctypes.c_ssize_t.from_address(id(None))
-    if abs(cell.value - sys.getrefcount(None)) > 8:
+    cells = [ctypes.c_ssize_t.from_address(id(obj)) for obj in (None, True, False)]
+    if any(abs(cell.value - sys.getrefcount(obj)) > 8 for cell, obj in zip(cells, (None, True, False))):
         _state["installed"] = False
         return False
-    cell.value += HEADROOM
+    for cell in cells:
+        cell.value += HEADROOM
     _state["installed"] = True
     return True
 
