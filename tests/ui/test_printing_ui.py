@@ -301,3 +301,29 @@ def test_a_slow_receipt_printer_does_not_hold_up_the_window(qtbot, till, capture
     finally:
         gate.set()
         w.close()
+
+
+def test_settings_dialog_saves_the_printing_settings(qtbot, window, till):
+    from app.services.settings import load_settings
+    from ui.settings_dialog import SettingsDialog
+
+    save_settings({"default_printer": "Back office laser"}, till.uow())
+    dlg = SettingsDialog(till, window)
+    qtbot.addWidget(dlg)
+    # A printer that is switched off today is kept, not silently replaced by the default.
+    assert dlg.printer.currentData() == "Back office laser" and "not found" in dlg.printer.currentText()
+    assert dlg.printer.itemData(0) is None  # "(system default)"
+    dlg.print_dialog.setChecked(False)
+    dlg.auto_receipt.setChecked(True)
+    dlg.escpos_host.setText(" 127.0.0.1 ")
+    dlg.escpos_port.setValue(9101)
+    dlg.printer.setCurrentIndex(0)
+    dlg.save()
+    s = load_settings(till.uow())
+    assert (s.default_printer, s.print_dialog, s.auto_print_receipt, s.escpos_host, s.escpos_port) == \
+        (None, False, True, "127.0.0.1", 9101)
+    dlg2 = SettingsDialog(till, window)
+    qtbot.addWidget(dlg2)
+    dlg2.escpos_host.clear()
+    dlg2.save()
+    assert load_settings(till.uow()).escpos_host is None  # empty: receipts go through QPrinter again
