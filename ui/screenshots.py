@@ -72,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         _save(dlg, out / "03-payment.png")
         dlg.accept()
         _save(w, out / "04-order.png")
+
+        w.order_document("preview")
+        preview = w.printing.preview_dialog
+        assert preview is not None
+        preview.resize(900, 760)
+        _save(preview, out / "05-preview.png")
+        preview.reject()
         w.close()
         app.close()
     return 0
