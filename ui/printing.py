@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRectF, QSizeF, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.bootstrap import App
 from app.printing.escpos import PrinterUnavailableError, receipt_escpos_bytes, send_to_network_printer
@@ -160,7 +160,10 @@ class PrintController(QObject):
             dlg.setObjectName("printDialog")
             dlg.setWindowTitle(f"Print {describe(kind, label)}")
             dlg.accepted.connect(lambda: self._render_and_paint(order_id, kind, label, printer))
-            dlg.open()
+            dlg.finished.connect(lambda _r: dlg.deleteLater())
+            # Window-modal, not exec(): the window keeps running. QDialog's open(), because PySide6's
+            # QPrintDialog.open() only exists as the (receiver, slot) overload.
+            QDialog.open(dlg)
             return
         self._render_and_paint(order_id, kind, label, printer)
 

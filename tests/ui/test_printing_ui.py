@@ -327,3 +327,42 @@ def test_settings_dialog_saves_the_printing_settings(qtbot, window, till):
     dlg2.escpos_host.clear()
     dlg2.save()
     assert load_settings(till.uow()).escpos_host is None  # empty: receipts go through QPrinter again
+
+
+def test_print_dialog_comes_first_and_cancelling_it_records_nothing(qtbot, till, tmp_path):
+    """Threaded window: the dialog is shown before anything is rendered or recorded."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from ui.main_window import MainWindow
+
+    w = MainWindow(till)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        w.new_draft()
+        qtbot.waitUntil(lambda: w.editor.draft is not None)
+        w.editor.add_variant(queries.search_variants("COF-HSE-ESP-1K", till.uow())[0])
+        qtbot.waitUntil(lambda: len(w.editor.draft.items) == 1)
+        w.editor.mark_paid()
+        w.editor.payment_dialog.rows[0].amount.setText("500")
+        w.editor.payment_dialog.accept()
+        qtbot.waitUntil(lambda: w.order_view.order is not None and w.stack.currentWidget() is w.order_view)
+        order = w.order_view.order
+        out = tmp_path / "dialog.pdf"
+        w.printing.printer_factory = lambda _s: pdf_printer(out)
+
+        w.order_document("a4")  # print_dialog defaults to on
+        dlg = w.findChild(QPrintDialog, "printDialog")
+        assert dlg is not None and dlg.isVisible()
+        dlg.reject()
+        w.printing.ops.wait()
+        assert prints(till, order.id) == [] and not out.exists()
+
+        w.order_document("a4")
+        dlg = [d for d in w.findChildren(QPrintDialog, "printDialog") if d.isVisible()][0]
+        with qtbot.waitSignal(w.printing.printed, timeout=10000):
+            dlg.accept()
+        assert prints(till, order.id) == [("a4", 0, str(out))]
+        assert order.invoice_number in PdfReader(str(out)).metadata.title
+    finally:
+        w.close()
