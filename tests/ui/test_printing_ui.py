@@ -30,6 +30,10 @@ def pdf_printer(path: Path) -> QPrinter:
 
 def pay(window, *skus: str, amount: str = "500"):
     window.new_draft()
+    return pay_open_draft(window, *skus, amount=amount)
+
+
+def pay_open_draft(window, *skus: str, amount: str = "500"):
     ed = window.editor
     for sku in skus or ("COF-HSE-ESP-1K",):
         ed.add_variant(queries.search_variants(sku, window.app.uow())[0])
@@ -366,3 +370,23 @@ def test_print_dialog_comes_first_and_cancelling_it_records_nothing(qtbot, till,
         assert order.invoice_number in PdfReader(str(out)).metadata.title
     finally:
         w.close()
+
+
+def test_a_paid_draft_reopened_in_the_editor_prints_its_invoice(qtbot, window, till, tmp_path):
+    window.new_draft()
+    draft_id = window.editor.draft.id
+    order = pay_open_draft(window)
+    window.open_draft(draft_id)
+    ed = window.editor
+    assert window.stack.currentWidget() is ed and ed.draft.order_id == order.id
+    assert ed.print_button.isEnabled()
+    window.printing.printer_factory = lambda _s: pdf_printer(tmp_path / "from-editor.pdf")
+    save_settings({"print_dialog": False}, till.uow())
+    with qtbot.waitSignal(window.printing.printed, timeout=10000):
+        ed.print_button.click()
+    assert order.invoice_number in PdfReader(str(tmp_path / "from-editor.pdf")).metadata.title
+    assert prints(till, order.id) == [("a4", 0, str(tmp_path / "from-editor.pdf"))]
+    window.new_draft()  # an open draft has nothing to print
+    assert not ed.print_button.isEnabled()
+    window.order_document("a4")
+    assert window.statusBar().currentMessage() == "Open a paid order to print its invoice"
