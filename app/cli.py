@@ -342,6 +342,8 @@ _EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def _load_extensions() -> None:
+    if _EXTENSIONS:
+        return  # main() may run many times in one process (tests, the window's entry)
     for mod in ("app.sync.cli",):
         try:
             module = __import__(mod, fromlist=["register"])

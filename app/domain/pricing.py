@@ -24,6 +24,14 @@ class PricedDraft:
     problems: tuple[tuple[str, str], ...] = ()  # (code, why it was left out), lenient pricing only
 
 
+def prices_include_tax(region: Region, *, custom_price: bool) -> bool:
+    """Medusa 2.21.2 applies a region's tax-inclusive price preference only to prices it looks up
+    itself (catalog variants). A price given in the request is tax-exclusive: custom items,
+    overridden prices, and every draft shipping method, whose amount the API requires. Tilldesk
+    follows, so a till order and the same order on the server add up to the same total."""
+    return region.is_tax_inclusive and not custom_price
+
+
 @exact
 def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
                 promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True) -> PricedDraft:
@@ -31,9 +39,10 @@ def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
     pricing (showing a draft) leaves it out and reports why in `problems`."""
     taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
     promos, problems = resolve_promotions(draft.promo_codes, promotions, draft.currency_code, strict=strict)
-    incl = region.is_tax_inclusive
-    bare_items = [CalcLine(i.id, i.unit_price, i.quantity, incl, taxes) for i in draft.items]
-    bare_shipping = [CalcLine(m.id, m.amount, 1, incl, taxes) for m in draft.shipping_methods]
+    bare_items = [CalcLine(i.id, i.unit_price, i.quantity, prices_include_tax(region, custom_price=i.is_custom_price),
+                           taxes) for i in draft.items]
+    bare_shipping = [CalcLine(m.id, m.amount, 1, prices_include_tax(region, custom_price=True), taxes)
+                     for m in draft.shipping_methods]
     # Promotions see each line's totals before any adjustment (Medusa recomputes them from scratch).
     item_bases = [ItemBase(t.id, t.quantity, t.subtotal, t.original_total) for t in map(line_totals, bare_items)]
     ship_bases = [ItemBase(t.id, 1, t.subtotal, t.original_total)

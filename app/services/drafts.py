@@ -10,6 +10,7 @@ from app.domain.catalog import Variant
 from app.domain.draft_order import DraftOrder, LineItem, ShippingMethod
 from app.domain.catalog import PromotionTarget
 from app.domain.errors import InvalidValue, NotFound
+from app.domain.pricing import prices_include_tax
 from app.domain.promotions import find_promotion
 
 from .commands import (
@@ -92,6 +93,11 @@ def _default_region_id(uow: UnitOfWork) -> str:
 
 def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> DraftOrderDTO:
     draft.updated_at = utcnow()
+    region = uow.catalog.region(draft.region_id)
+    for it in draft.items:  # the stored flags say how each line was priced (see prices_include_tax)
+        it.is_tax_inclusive = prices_include_tax(region, custom_price=it.is_custom_price)
+    for m in draft.shipping_methods:
+        m.is_tax_inclusive = prices_include_tax(region, custom_price=True)
     text = search_text(uow, draft)
     (uow.drafts.add if new else uow.drafts.save)(draft, text)
     uow.flush()

@@ -66,10 +66,11 @@ def _shop(s: TillSettings) -> ShopDetails:
 def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int = 0) -> InvoiceDocument:
     t = order.totals
     cur = order.currency_code
+    # Each line as it was priced: gross where its price includes tax, net where tax comes on top.
     lines = tuple(InvoiceLine(
         sku=i.variant_sku or "", title=i.title, subtitle=i.subtitle or "", quantity=i.quantity,
-        unit_price=i.unit_price, discount=i.discount_total if order.is_tax_inclusive else i.discount_subtotal,
-        line_total=i.total if order.is_tax_inclusive else i.subtotal - i.discount_subtotal,
+        unit_price=i.unit_price, discount=i.discount_total if i.is_tax_inclusive else i.discount_subtotal,
+        line_total=i.total if i.is_tax_inclusive else i.subtotal - i.discount_subtotal,
         tax_rate=i.tax_rate) for i in order.items)
     tenders = tuple(TenderLine(
         kind=p.kind.value, label=TENDER_LABELS[p.kind.value], amount=p.amount, reference=p.reference or "",

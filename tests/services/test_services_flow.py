@@ -265,11 +265,12 @@ def test_eur_tax_inclusive_order(app) -> None:  # type: ignore[no-untyped-def]
                                        "city": "Kraków", "country_code": "pl", "postal_code": "31-147"},
                      shipping_methods=[{"shipping_option_id": EUR_COURIER}])
     assert d.currency_code == "eur" and d.is_tax_inclusive
-    # prices include Polish VAT (23 %): the total is the tag price
-    assert d.totals.amount_due == Decimal("50.90")
-    assert abs(d.totals.total - Decimal("50.9")) < Decimal("1e-15")
+    # catalog prices include Polish VAT (23 %): 2 x 15.50 is what the tag says; the courier's
+    # 19.90 gets VAT on top, as Medusa charges an explicit shipping amount (19.90 x 1.23 = 24.477)
+    assert d.totals.amount_due == Decimal("55.48")
+    assert abs(d.totals.total - Decimal("55.477")) < Decimal("1e-15")
     o = mark_paid(app, d.id, {"kind": "cash", "amount": "60"})
-    assert o.change_given == Decimal("9.10") and o.currency_code == "eur"
+    assert o.change_given == Decimal("4.52") and o.currency_code == "eur"
 
 
 def test_new_customer_is_created_locally_and_similar_ones_are_found(app) -> None:  # type: ignore[no-untyped-def]
@@ -290,3 +291,21 @@ def test_new_customer_is_created_locally_and_similar_ones_are_found(app) -> None
     with pytest.raises(InputError) as bad:
         customers.create_customer({**body, "email": "neu2@example.com", "phone": "12"}, app.uow())
     assert bad.value.errors[0].field == "phone"
+
+
+def test_tax_inclusive_region_prices_only_catalog_lines_with_tax_inside(app) -> None:  # type: ignore[no-untyped-def]
+    """As Medusa 2.21.2 does: catalog prices include VAT; a custom item and the shipping amount
+    (always sent explicitly) get VAT on top, so the till and the server agree on the total."""
+    europe = next(r for r in queries.regions(app.uow()) if r.is_tax_inclusive)
+    variant = next(v for v in queries.search_variants("", app.uow(), 20) if v.price_in("eur"))
+    option = next(o for o in queries.shipping_options(app.uow(), europe.id) if o.amount > 0)
+    d = drafts.create_draft({
+        "region_id": europe.id, "shipping_address": {"first_name": "Zoë", "country_code": "de"},
+        "items": [{"variant_id": variant.id, "quantity": 1}, {"title": "Gift wrap", "unit_price": "2.00", "quantity": 1}],
+        "shipping_methods": [{"shipping_option_id": option.id}]}, app.uow())
+    catalog, custom = d.items
+    assert catalog.is_tax_inclusive and not custom.is_tax_inclusive
+    assert not d.shipping_methods[0].is_tax_inclusive
+    vat = Decimal("1.19")
+    expected = variant.price_in("eur") + Decimal("2.00") * vat + option.amount * vat
+    assert abs(d.totals.total - expected) < Decimal("1e-15")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.address import Address
@@ -115,7 +115,12 @@ def _check_sums(d, region, t) -> None:  # type: ignore[no-untyped-def]
 def test_tax_inclusive_prices_without_discounts_total_what_the_tag_says(case) -> None:  # type: ignore[no-untyped-def]
     d, region, _ = case
     region = Region(**{**{f: getattr(region, f) for f in region.__dataclass_fields__}, "is_tax_inclusive": True})
-    for x in [*d.items, *d.shipping_methods]:
+    # Only catalog prices include tax (Medusa 2.21.2): custom prices and shipping get tax on top,
+    # so the tag-price property is about catalog-priced lines alone.
+    d.items = [i for i in d.items if not i.is_custom_price]
+    d.shipping_methods = []
+    assume(d.items)
+    for x in d.items:
         x.is_tax_inclusive = True
     d.promo_codes = []
     t = price_draft(d, region, TAXES, []).totals
