@@ -277,6 +277,16 @@ class DraftEditor(QWidget):
         top.addWidget(self.region_combo, 0, 3)
         top.addWidget(self.channel_combo, 0, 4)
         top.addWidget(self.email_error, 1, 2)
+        self.new_customer_button = QPushButton("&New customer…", self)
+        self.new_customer_button.setObjectName("newCustomerButton")
+        self.new_customer_button.setToolTip("Create a customer taken on the phone (Shift+F3); similar ones are offered first")
+        self.new_customer_button.clicked.connect(self.new_customer)
+        top.addWidget(self.new_customer_button, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        new_customer_action = QAction("New customer", self)
+        new_customer_action.setShortcut(QKeySequence("Shift+F3"))
+        new_customer_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        new_customer_action.triggered.connect(self.new_customer)
+        self.addAction(new_customer_action)
         top.setColumnStretch(1, 3)
         top.setColumnStretch(2, 2)
         main.addLayout(top)
@@ -566,6 +576,56 @@ class DraftEditor(QWidget):
                 self.customer_search.show_results(rows, text)
 
         self.ops.query("customers", lambda: queries.search_customers(text, app.uow()), found)
+
+    def new_customer(self) -> None:
+        """Create a customer inline (Shift+F3): look for similar ones first, then create and choose."""
+        from app.services import customers
+        from app.services.errors import InputError
+
+        from .customer_dialog import NewCustomerDialog
+
+        dlg = NewCustomerDialog(self, initial=self.customer_search.text())
+        self._customer_dialog = dlg  # tests drive the open dialog
+        app = self.app
+
+        def created(c: Customer) -> None:
+            dlg.accept()
+            self.choose_customer(c)
+
+        def failed(exc: Exception) -> bool:
+            if isinstance(exc, InputError):
+                dlg.show_errors([(e.field, e.message) for e in exc.errors])
+                return True
+            if getattr(exc, "field", None):
+                dlg.show_errors([(exc.field, getattr(exc, "message", str(exc)))])  # type: ignore[attr-defined]
+                return True
+            return False
+
+        def create() -> None:
+            values = dlg.values()
+            self.ops.run(lambda: customers.create_customer(values, app.uow()), success=created, error=failed,
+                         changes=Changes(catalog=True))
+
+        def checked(similar: list[Customer]) -> None:
+            if similar:
+                dlg.offer_similar(similar)
+            else:
+                create()
+
+        def submit() -> None:
+            if dlg.confirmed_new:
+                create()
+                return
+            values = dlg.values()
+            self.ops.run(lambda: customers.similar_customers(values, app.uow()), success=checked, error=failed)
+
+        dlg.buttons.accepted.connect(submit)
+        dlg.finished.connect(lambda _r: self._chose_existing(dlg))
+        dlg.open()
+
+    def _chose_existing(self, dlg: Any) -> None:
+        if dlg.chosen_existing is not None:
+            self.choose_customer(dlg.chosen_existing)
 
     def _offer_customer_addresses(self, customer_id: str) -> None:
         app = self.app
