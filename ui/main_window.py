@@ -22,6 +22,7 @@ from .ops import OpRunner
 from .order_view import OrderView
 from .printing import PrintController
 from .settings_dialog import SettingsDialog
+from .sync_panel import SyncUi
 
 FILTER_LABELS = {"open_drafts": "Open drafts", "paid_today": "Paid today", "all_orders": "All orders",
                  "not_synced": "Not yet synced", "all_drafts": "All drafts"}
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
         self._build()
         self._actions()
+        self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
         self.refresh_list()
 
     # --- layout -----------------------------------------------------------------------------
@@ -347,9 +349,13 @@ class MainWindow(QMainWindow):
             self.refresh_list()
 
     def closeEvent(self, e: QCloseEvent) -> None:
+        if not self.sync.confirm_quit():
+            e.ignore()  # orders not yet on the shop server: staff chose to stay
+            return
         self.editor.flush()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
+        self.sync.shutdown()
         super().closeEvent(e)
 
 

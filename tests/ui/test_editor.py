@@ -264,7 +264,7 @@ def test_window_has_stable_names_shortcuts_and_sync_status(qtbot, window):
         assert w.accessibleName() or w.toolTip(), n
     pb = window.findChild(QWidget, "printInvoiceButton")
     assert not pb.isEnabled() and "Print the invoice" in pb.toolTip()  # no paid draft on screen
-    assert window.findChild(QWidget, "syncStatusLabel").text() == "Offline — sync not configured"
+    assert window.findChild(QWidget, "syncStatusLabel").text() == "Sync not configured"  # no server set: no worry shown
     window.set_sync_status("Online · 2 unsynced", "last sync 12:00")
     assert window.sync_label.text() == "Online · 2 unsynced"
     assert window.db_label.text() == "Database: t.sqlite"

@@ -1,0 +1,222 @@
+"""Sync › Backend…: the shop server's address, its secret API key and how often to sync.
+
+The key goes ONLY to the OS keyring (``app.sync.secrets.set_api_key``): never to the settings
+table, a file or a log. A machine without a keyring is told so in plain words, with the
+environment variable to use instead. "Test connection" runs on a thread of its own (a dead
+server can take the whole HTTP timeout to answer) and reports back by signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import App
+from app.services.settings import load_settings, save_settings
+from app.sync import secrets
+from app.sync.backend import BackendConfig, open_backend
+from app.sync.client import normalize_base_url
+from app.sync.errors import BackendError, NoKeyringAvailable
+
+from .none_guard import install as _guard_none
+
+_guard_none()
+
+__all__ = ["BackendDialog", "NO_KEYRING_TEXT", "connection_message"]
+
+NO_KEYRING_TEXT = (
+    "This computer has no keyring, so Tilldesk cannot store the API key safely (it never writes "
+    f"it to a file). Set the environment variable {secrets.ENV_VAR} to the key before starting "
+    "Tilldesk, leave the key field empty and save the address."
+)
+
+
+def connection_message(url: str, typed_key: str) -> str:
+    """Runs off the UI thread: the plain-words answer of the server at ``url``."""
+    try:
+        config = BackendConfig(url=url)
+    except Exception as exc:  # noqa: BLE001 - pydantic wraps the URL check's ValueError
+        return _url_error(exc)
+    try:
+        key = typed_key or secrets.get_api_key(config.url)
+    except NoKeyringAvailable:
+        return NO_KEYRING_TEXT
+    except BackendError as exc:
+        return str(exc)
+    if not key:
+        return f"No API key yet: enter it above (or set {secrets.ENV_VAR})."
+    backend = open_backend(config, key)
+    try:
+        return backend.check_connection().message
+    finally:
+        backend.close()
+
+
+def _url_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        msgs = [str(e.get("msg", "")).removeprefix("Value error, ") for e in errors()]
+        return " ".join(m for m in msgs if m) or str(exc)
+    return str(exc)
+
+
+class _Relay(QObject):
+    done = Signal(object)  # (token, message)
+
+
+class BackendDialog(QDialog):
+    def __init__(self, app: App, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("backendDialog")
+        self.setWindowTitle("Shop server (Medusa v2)")
+        self.setMinimumWidth(520)
+        settings = load_settings(app.uow())
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.url_edit = QLineEdit(settings.backend_url or "", self)
+        self.url_edit.setObjectName("backendUrl")
+        self.url_edit.setAccessibleName("Server address")
+        self.url_edit.setPlaceholderText("https://shop.example.com")
+        self.url_error = QLabel(self)
+        self.url_error.setObjectName("backendUrlError")
+        self.url_error.setStyleSheet("color: #c62828; font-size: 11px;")
+        self.url_error.setWordWrap(True)
+        self.url_error.hide()
+        form.addRow("Server address", self.url_edit)
+        form.addRow("", self.url_error)
+
+        self.key_edit = QLineEdit(self)
+        self.key_edit.setObjectName("backendApiKey")
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setToolTip("The shop's secret API key (sk_…). Kept in this computer's keyring only.")
+        form.addRow("API key", self.key_edit)
+        self.key_note = QLabel(self)
+        self.key_note.setObjectName("backendKeyNote")
+        self.key_note.setWordWrap(True)
+        self.key_note.setStyleSheet("color: palette(mid); font-size: 11px;")
+        form.addRow("", self.key_note)
+
+        self.interval = QSpinBox(self)
+        self.interval.setObjectName("backendInterval")
+        self.interval.setRange(30, 86400)
+        self.interval.setSuffix(" s")
+        self.interval.setValue(settings.sync_interval_seconds)
+        self.interval.setAccessibleName("Sync every")
+        form.addRow("Sync every", self.interval)
+
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("&Test connection", self)
+        self.test_button.setObjectName("backendTest")
+        self.test_button.clicked.connect(self.test)
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        layout.addLayout(test_row)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("backendTestResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._tested, Qt.ConnectionType.QueuedConnection)
+        self._test_token = 0
+        self.testing = False
+        self.saved: Any = None
+        self._explain_key()
+
+    def _explain_key(self) -> None:
+        url = self.url_edit.text().strip()
+        if not url:
+            self.key_note.setText("Stored in this computer's keyring, never in Tilldesk's files.")
+            return
+        try:
+            source = secrets.api_key_source(url)
+        except ValueError:
+            source = "none"
+        if source == "environment":
+            self.key_note.setText(f"The key comes from {secrets.ENV_VAR}; a key typed here is not used.")
+        elif source == "keyring":
+            self.key_note.setText("A key is stored in the keyring. Leave empty to keep it.")
+            self.key_edit.setPlaceholderText("•••••••• (stored)")
+        else:
+            self.key_note.setText("No key stored yet. It goes to this computer's keyring, never to "
+                                  "Tilldesk's files.")
+
+    # -- test ------------------------------------------------------------------------------------
+    def test(self) -> None:
+        self._test_token += 1
+        token, url, key, relay = self._test_token, self.url_edit.text().strip(), self.key_edit.text().strip(), \
+            self._relay
+        self.testing = True
+        self.test_button.setEnabled(False)
+        self.result_label.setText("Testing…")
+
+        def work() -> None:
+            try:
+                message = connection_message(url, key)
+            except Exception as exc:  # noqa: BLE001 - shown in the dialog
+                message = f"The test failed: {exc}"
+            try:
+                relay.done.emit((token, message))
+            except RuntimeError:  # the dialog was closed meanwhile
+                pass
+
+        threading.Thread(target=work, name="tilldesk-backend-test", daemon=True).start()
+
+    def _tested(self, payload: tuple[int, str]) -> None:
+        token, message = payload
+        if token != self._test_token:
+            return
+        self.testing = False
+        self.test_button.setEnabled(True)
+        self.result_label.setText(message)
+
+    # -- save ------------------------------------------------------------------------------------
+    def _show_url_error(self, text: str) -> None:
+        self.url_error.setText(text)
+        self.url_error.setVisible(bool(text))
+
+    def save(self) -> None:
+        raw = self.url_edit.text().strip()
+        url: str | None = None
+        if raw:
+            try:
+                url = normalize_base_url(raw)
+            except ValueError as exc:
+                self._show_url_error(str(exc))
+                self.url_edit.setFocus()
+                return
+        self._show_url_error("")
+        key = self.key_edit.text().strip()
+        if key:
+            if url is None:
+                self._show_url_error("Enter the server address the key belongs to.")
+                return
+            try:
+                secrets.set_api_key(url, key)
+            except NoKeyringAvailable:
+                self.result_label.setText(NO_KEYRING_TEXT)
+                return
+            except BackendError as exc:
+                self.result_label.setText(str(exc))
+                return
+            self.key_edit.clear()
+        self.saved = save_settings({"backend_url": url, "sync_interval_seconds": self.interval.value()},
+                                   self.app.uow())
+        self.accept()
