@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.bootstrap import App
@@ -104,6 +105,7 @@ class SyncBridge(QObject):
         self.status = SyncStatus()
         self.interval = interval
         self._backend_factory = backend_factory
+        self._runner_options: dict[str, Any] = {}
         self._worker: SyncWorker | None = None
         self._generation = 0
         self._closed = False
@@ -136,13 +138,15 @@ class SyncBridge(QObject):
         if changes.outbox or changes.order_ids:
             self.nudge()
 
-    def restart(self, backend_factory: Callable[[], Backend | None] | None = None) -> None:
+    def restart(self, backend_factory: Callable[[], Backend | None] | None = None, **runner_options: Any) -> None:
         """Start (again) with the current settings, e.g. after the backend was changed. The old
         worker is stopped before the new one starts, on a helper thread: two workers pushing the
         same outbox at once could send an order twice, and stopping may wait for an order in
         flight, which the UI thread must not."""
         if backend_factory is not None:
             self._backend_factory = backend_factory
+        if runner_options:
+            self._runner_options = runner_options  # tests: auto_pull=False, fast engine backoff
         with self._lock:
             if self._closed:
                 return
@@ -201,7 +205,8 @@ class SyncBridge(QObject):
         # One failed round already counts as offline: rounds are minutes apart, so the default
         # three-in-a-row would leave "online" showing for a long time with the server gone.
         # Once offline, the monitor spaces its probes, so a dead server is still not hammered.
-        return SyncRunner(self.store, self._backend_factory, monitor=OnlineMonitor(failure_threshold=1))
+        options: dict[str, Any] = {"monitor": OnlineMonitor(failure_threshold=1), **self._runner_options}
+        return SyncRunner(self.store, self._backend_factory, **options)
 
     def _deliver(self, payload: tuple[int, SyncStatus]) -> None:
         gen, status = payload
