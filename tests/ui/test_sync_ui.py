@@ -22,6 +22,7 @@ from app.domain.money import decimal_str
 from app.services import queries
 from app.services.settings import load_settings, save_settings
 from app.sync import secrets
+from app.sync.backoff import OnlineMonitor
 from app.sync.store import SyncStore
 from tests.sync.fakes import FakeBackend
 
@@ -122,6 +123,8 @@ def test_unreachable_server_is_offline_in_the_status_bar_and_mark_paid_counts_up
     monkeypatch.setenv(secrets.ENV_VAR, "sk_test_offline_key")
     save_settings({"backend_url": f"http://127.0.0.1:{closed_port()}"}, till.uow())
     w = open_window()
+    # Probes an hour apart once offline: the counts below can only come from Mark Paid's nudge.
+    w.sync.bridge.restart(monitor=OnlineMonitor(failure_threshold=1, base=3600, cap=3600))
     label = w.sync_label
     qtbot.waitUntil(lambda: label.text().startswith("Offline"), timeout=WAIT)
     assert label.text() == "Offline"
