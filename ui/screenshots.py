@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         preview.resize(900, 760)
         _save(preview, out / "05-preview.png")
         preview.reject()
+
+        view = w.sync.open_view()  # no server set up: the paid order waits in the queue
+        view.resize(860, 300)
+        _save(view, out / "06-sync.png")
+        view.close()
         w.close()
         app.close()
     return 0
