@@ -362,3 +362,26 @@ def test_window_answers_while_the_worker_waits_on_the_server(qtbot, till, open_w
         fake.release.set()
     qtbot.waitUntil(lambda: SyncStore(till.uow).for_order(order.id).state == "synced", timeout=WAIT)
     qtbot.waitUntil(lambda: w.sync_label.text().startswith("Online"), timeout=WAIT)
+
+
+def test_status_words_for_each_state():
+    from datetime import UTC, datetime
+
+    from app.sync.worker import SyncStatus
+    from ui.sync_bridge import describe_status
+
+    assert describe_status(SyncStatus())[0] == "Sync not configured"
+    long_error = ("The shop server refused the API key (401 Unauthorized). Check the key in Sync › Backend… "
+                  "and that it is a secret key of this store.")
+    text, tip = describe_status(SyncStatus(configured=True, online=True, last_error=long_error, queued=1))
+    assert text.startswith("Sync problem: The shop server refused") and text.endswith("…")
+    assert len(text) < len(long_error) and long_error in tip and "1 order not yet sent" in tip
+    text, _ = describe_status(SyncStatus(configured=True, online=True, running=True,
+                                         progress="1,200 of 8,000 variants"))
+    assert text == "Syncing · 1,200 of 8,000 variants"
+    when = datetime(2026, 11, 23, 14, 2, tzinfo=UTC)
+    text, _ = describe_status(SyncStatus(configured=True, online=True, queued=2, last_sync=when))
+    assert text == f"Online · 2 queued · last sync {when.astimezone():%H:%M}"
+    text, _ = describe_status(SyncStatus(configured=True, online=False, queued=2, needs_attention=1,
+                                         last_error="Cannot reach the shop server."))
+    assert text == "Offline — 3 orders waiting"
