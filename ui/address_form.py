@@ -20,6 +20,8 @@ from app.domain.catalog import CustomerAddress
 from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
 
+from . import theme
+
 from pydantic import ValidationError
 
 LABELS = {
@@ -111,7 +113,7 @@ class AddressForm(QGroupBox):
             label.setBuddy(w)
             err = QLabel(self)
             err.setObjectName(f"{object_name}_{name}_error")
-            err.setStyleSheet("color: #c62828; font-size: 11px;")
+            err.setStyleSheet(theme.style("error", size=11))
             err.setWordWrap(True)
             err.hide()
             # One field per row: two columns clipped phone numbers beside the 1280-pixel editor.

@@ -25,6 +25,7 @@ from app.sync.client import normalize_base_url
 from app.sync.errors import BackendError, NoKeyringAvailable
 
 from .none_guard import install as _guard_none
+from . import theme
 
 _guard_none()
 
@@ -88,7 +89,7 @@ class BackendDialog(QDialog):
         self.url_edit.setPlaceholderText("https://shop.example.com")
         self.url_error = QLabel(self)
         self.url_error.setObjectName("backendUrlError")
-        self.url_error.setStyleSheet("color: #c62828; font-size: 11px;")
+        self.url_error.setStyleSheet(theme.style("error", size=11))
         self.url_error.setWordWrap(True)
         self.url_error.hide()
         form.addRow("Server address", self.url_edit)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import Customer
 
+from . import theme
+
 FIELDS = (("email", "Email *"), ("first_name", "First name"), ("last_name", "Last name"),
           ("phone", "Phone"), ("company_name", "Company"))
 
@@ -38,7 +40,7 @@ class NewCustomerDialog(QDialog):
             edit.setAccessibleName(label.rstrip(" *"))
             err = QLabel("", self)
             err.setObjectName(f"newCustomer_{key}_error")
-            err.setStyleSheet("color: #b00020;")
+            err.setStyleSheet(theme.style("error"))
             err.setWordWrap(True)
             err.hide()
             box = QVBoxLayout()
@@ -57,7 +59,7 @@ class NewCustomerDialog(QDialog):
         layout.addLayout(form)
         self.similar_label = QLabel("", self)
         self.similar_label.setWordWrap(True)
-        self.similar_label.setStyleSheet("color: #8a5a00;")
+        self.similar_label.setStyleSheet(theme.style("warning"))
         self.similar_label.hide()
         self.similar_list = QListWidget(self)
         self.similar_list.setObjectName("similarCustomers")

@@ -32,6 +32,7 @@ from .ops import OpRunner
 from .payment_dialog import MarkPaidDialog
 from .search_field import SearchField
 from .totals_panel import TotalsPanel
+from . import theme
 
 QTY_PREFIX = re.compile(r"^\s*(\d{1,5})\s*[*x×]\s*(.*)$")
 PRINT_TOOLTIP = "Print the invoice of this paid order (Ctrl+P)"
@@ -66,7 +67,7 @@ class PriceDelegate(QStyledItemDelegate):
         edit.setAccessibleName("Unit price")
         edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         edit.textChanged.connect(lambda t: edit.setStyleSheet("" if parse_amount(t) is not None and parse_amount(t) >= 0
-                                                              else "color: #c62828;"))
+                                                              else theme.style("error")))
         return edit
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
@@ -172,7 +173,7 @@ class CustomItemDialog(QDialog):
         self.quantity = QSpinBox(self)
         self.quantity.setRange(1, MAX_QUANTITY)
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(theme.style("error"))
         form.addRow("&Title", self.title)
         form.addRow("Unit &price", self.price)
         form.addRow("&Quantity", self.quantity)
@@ -248,7 +249,7 @@ class DraftEditor(QWidget):
         self.email_edit.setPlaceholderText("email")
         self.email_edit.editingFinished.connect(self._email_committed)
         self.email_error = QLabel(self)
-        self.email_error.setStyleSheet("color: #c62828; font-size: 11px;")
+        self.email_error.setStyleSheet(theme.style("error", size=11))
         self.email_error.hide()
         self.region_combo = QComboBox(self)
         self.region_combo.setObjectName("regionCombo")
@@ -314,7 +315,7 @@ class DraftEditor(QWidget):
         main.addLayout(prod)
         self.product_feedback = QLabel(self)
         self.product_feedback.setObjectName("productFeedback")
-        self.product_feedback.setStyleSheet("color: #c62828;")
+        self.product_feedback.setStyleSheet(theme.style("error"))
         self.product_feedback.hide()
         main.addWidget(self.product_feedback)
 
@@ -509,6 +510,7 @@ class DraftEditor(QWidget):
             self.customer_search.setText(d.customer_name if d.customer_id else "")
         if not self.email_edit.hasFocus():
             self.email_edit.setText(d.email or "")
+            self.email_edit.setCursorPosition(0)  # show the start of a long address, not its end
         self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(d.region_id)))
         self.channel_combo.setCurrentIndex(max(0, self.channel_combo.findData(d.sales_channel_id)))
         current = self.lines_view.currentIndex()
@@ -789,7 +791,7 @@ class DraftEditor(QWidget):
         text = self.shipping_price.text().strip()
         amount = parse_amount(text)
         if text and (amount is None or amount < 0):
-            self.shipping_price.setStyleSheet("color: #c62828;")
+            self.shipping_price.setStyleSheet(theme.style("error"))
             self.shipping_price.setToolTip("Not an amount")
             return
         self.shipping_price.setStyleSheet("")
@@ -808,16 +810,18 @@ class DraftEditor(QWidget):
             got = dict(d.promo_discounts)
             name = next((c for c in d.promo_codes if c.upper() == code.upper()), code)
             amount = got.get(name)
-            self.promo_feedback.setStyleSheet("color: #2e7d32;")
+            self.promo_feedback.setStyleSheet(theme.style("ok"))
             self.promo_feedback.setText(f"{name} applied: {money(-amount, d.currency_code)}" if amount
                                         else f"{name} applied: it takes effect once the order has what it applies to")
 
         def failed(exc: Exception) -> bool:
             if not isinstance(exc, DomainError):
                 return False
-            self.promo_feedback.setStyleSheet("color: #c62828;")
-            prefix = "Unknown promo code: " if isinstance(exc, NotFound) else "Not applied: "
-            self.promo_feedback.setText(prefix + getattr(exc, "message", str(exc)))
+            self.promo_feedback.setStyleSheet(theme.style("error"))
+            if isinstance(exc, NotFound):
+                self.promo_feedback.setText(f"Unknown promo code {code.upper()}: check the spelling")
+            else:
+                self.promo_feedback.setText("Not applied: " + getattr(exc, "message", str(exc)))
             return True
 
         self.edit(lambda uow: drafts.apply_promo_code({"draft_id": draft_id, "code": code}, uow), then=applied,
@@ -845,7 +849,7 @@ class DraftEditor(QWidget):
             self.promo_codes_box.addWidget(b)
         problems = "; ".join(f"{c}: {why}" for c, why in d.promo_problems)
         if problems:
-            self.promo_feedback.setStyleSheet("color: #c62828;")
+            self.promo_feedback.setStyleSheet(theme.style("error"))
             self.promo_feedback.setText(problems)
 
     # --- addresses --------------------------------------------------------------------------

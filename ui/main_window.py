@@ -52,6 +52,9 @@ class MainWindow(QMainWindow):
         self._build()
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = self._action(help_menu, "&About Tilldesk", ["F1"], self.show_about,
+                                         "Version, database and data folder")
         self.refresh_list()
 
     # --- layout -----------------------------------------------------------------------------
@@ -332,6 +335,23 @@ class MainWindow(QMainWindow):
     def _focus(self, w: QWidget) -> None:
         if self.stack.currentWidget() is self.editor and w.isEnabled():
             w.setFocus()
+
+    def about_text(self) -> str:
+        from app.cli import version
+
+        return (f"<h3>Tilldesk {version()}</h3>"
+                "<p>Point of sale and phone orders, offline first, syncing with Medusa.</p>"
+                f"<p>Till: {self.settings.till_name}<br>Database: {self.app.db.path}<br>"
+                f"Invoice archive: {self.app.archive_dir}</p>")
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, "About Tilldesk", self.about_text(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("aboutBox")
+        box.setIconPixmap(window_icon().pixmap(64, 64))
+        box.open()
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.app, self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import ZERO, round_money
 
 from .formatting import money, parse_amount
+from . import theme
 
 KINDS = (("cash", "Cash"), ("card", "Card"), ("other", "Other"))
 
@@ -93,7 +94,7 @@ class MarkPaidDialog(QDialog):
         self.change_label.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("paymentProblemLabel")
-        self.problem_label.setStyleSheet("color: #c62828;")
+        self.problem_label.setStyleSheet(theme.style("error"))
         self.problem_label.setWordWrap(True)
         summary.addRow("Tendered", self.tendered_label)
         summary.addRow("Still due", self.remaining_label)

@@ -13,6 +13,8 @@ from app.bootstrap import App
 from app.services import queries
 from app.services.settings import TillSettings, load_settings, save_settings
 
+from . import theme
+
 TEXT_FIELDS = (("till_name", "Till name"), ("invoice_prefix", "Invoice prefix"))
 SHOP_FIELDS = (("name", "Shop name"), ("address_1", "Street"), ("address_2", "Street (line 2)"),
                ("city", "City"), ("postal_code", "Postal code"), ("province", "State / province"),
@@ -40,7 +42,7 @@ class SettingsDialog(QDialog):
             e.setAccessibleName(caption)
             e.setToolTip(caption)
             err = QLabel(self)
-            err.setStyleSheet("color: #c62828; font-size: 11px;")
+            err.setStyleSheet(theme.style("error", size=11))
             err.hide()
             form.addRow(caption, e)
             form.addRow("", err)
@@ -66,7 +68,7 @@ class SettingsDialog(QDialog):
             add(f"shop.{key}", caption, getattr(s.shop, key))
         self._printing_rows(form, s)
         self.general_error = QLabel(self)
-        self.general_error.setStyleSheet("color: #c62828;")
+        self.general_error.setStyleSheet(theme.style("error"))
         layout.addWidget(self.general_error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.save)
@@ -123,7 +125,7 @@ class SettingsDialog(QDialog):
         for key, caption, w in (("escpos_host", "Receipt printer (ESC/POS)", self.escpos_host),
                                 ("escpos_port", "Receipt printer port", self.escpos_port)):
             err = QLabel(self)
-            err.setStyleSheet("color: #c62828; font-size: 11px;")
+            err.setStyleSheet(theme.style("error", size=11))
             err.hide()
             form.addRow(caption, w)
             form.addRow("", err)

@@ -270,3 +270,16 @@ def test_window_has_stable_names_shortcuts_and_sync_status(qtbot, window):
     assert window.db_label.text() == "Database: t.sqlite"
     qtbot.keyClick(window, K.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search_box
+
+
+def test_about_box_shows_the_installed_version(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from importlib.metadata import version
+
+    from PySide6.QtWidgets import QMessageBox
+
+    window.about_action.trigger()
+    box = window.findChild(QMessageBox, "aboutBox")
+    assert box is not None and box.isVisible()
+    assert f"Tilldesk {version('tilldesk')}" in box.text()
+    assert str(window.app.db.path) in box.text()
+    box.close()
