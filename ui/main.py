@@ -11,6 +11,10 @@ from app.bootstrap import App
 def run(app: App) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from . import none_guard
+
+    none_guard.install()  # before the first Qt call: see ui/none_guard.py
+
     from .main_window import MainWindow, window_icon
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])

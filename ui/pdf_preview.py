@@ -11,6 +11,10 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from . import none_guard
+
+none_guard.install()  # this module is usable on its own: keep None alive under PySide6 6.12 (see there)
+
 
 def load_pdf(pdf: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:  # type: ignore[no-untyped-def]
     """A QPdfDocument reading `pdf` from memory. The buffer is returned too: the document reads

@@ -77,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         preview = w.printing.preview_dialog
         assert preview is not None
         preview.resize(900, 760)
+        # QPdfView renders pages on its own thread: wait for the page before taking the picture.
+        import time
+
+        from PySide6.QtCore import QCoreApplication
+
+        until = time.monotonic() + 2.0
+        while time.monotonic() < until:
+            QCoreApplication.processEvents()
         _save(preview, out / "05-preview.png")
         preview.reject()
 

@@ -13,7 +13,8 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -142,9 +143,15 @@ def _numbered_canvas(doc: InvoiceDocument) -> type[Canvas]:
             self.line(_A4_MARGIN_X, 14 * mm, width - _A4_MARGIN_X, 14 * mm)
             self.setFillColor(_MUTED)
             self.setFont(SANS, 7.5)
+            page_label = f"Page {number} of {total}"
+            self.drawRightString(width - _A4_MARGIN_X, 10 * mm, page_label)
             if footer:
-                self.drawString(_A4_MARGIN_X, 10 * mm, footer[:140])
-            self.drawRightString(width - _A4_MARGIN_X, 10 * mm, f"Page {number} of {total}")
+                # Wrapped to the room left of the page number (two lines at most), so a long
+                # thank-you note never runs into it.
+                room = width - 2 * _A4_MARGIN_X - stringWidth(page_label, SANS, 7.5) - 8 * mm
+                lines = simpleSplit(footer, SANS, 7.5, room)[:2]
+                for i, text in enumerate(lines):
+                    self.drawString(_A4_MARGIN_X, 10 * mm - i * 9, text)
             self.restoreState()
 
     return NumberedCanvas
@@ -252,7 +259,8 @@ _COLUMNS = ("SKU", "Description", "Qty", "Unit price", "Discount", "Tax", "Total
 
 
 def _a4_lines(doc: InvoiceDocument, st: _Styles, width: float, money: _Money) -> Flowable:
-    fixed = [24 * mm, None, 11 * mm, 24 * mm, 22 * mm, 13 * mm, 25 * mm]
+    # SKU wide enough for an 18-character code on one line (COF-ETH-KOC-250-FG).
+    fixed = [30 * mm, None, 10 * mm, 21 * mm, 19 * mm, 16 * mm, 23 * mm]
     description_width = width - sum(w for w in fixed if w)
     widths = [w if w else description_width for w in fixed]
     head_style = ParagraphStyle("head", parent=st.label, textColor=_INK)

@@ -63,12 +63,17 @@ def _shop(s: TillSettings) -> ShopDetails:
                        email=sh.email or "", logo_path=logo, footer_text=sh.footer or "")
 
 
+def _subtitle(text: str | None) -> str:
+    # A product's only variant is often called "Default variant": that says nothing on paper.
+    return "" if not text or text.strip().lower() in {"default", "default variant", "one size"} else text
+
+
 def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int = 0) -> InvoiceDocument:
     t = order.totals
     cur = order.currency_code
     # Each line as it was priced: gross where its price includes tax, net where tax comes on top.
     lines = tuple(InvoiceLine(
-        sku=i.variant_sku or "", title=i.title, subtitle=i.subtitle or "", quantity=i.quantity,
+        sku=i.variant_sku or "", title=i.title, subtitle=_subtitle(i.subtitle), quantity=i.quantity,
         unit_price=i.unit_price, discount=i.discount_total if i.is_tax_inclusive else i.discount_subtotal,
         line_total=i.total if i.is_tax_inclusive else i.subtotal - i.discount_subtotal,
         tax_rate=i.tax_rate) for i in order.items)
