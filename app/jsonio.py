@@ -9,8 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.domain.money import decimal_str
-
 _MARK = "\u0001D:"
 _MARKED = re.compile(r'"\\u0001D:(-?[0-9.]+)\\u0001"')
 
@@ -19,7 +17,8 @@ def _default(o: Any) -> Any:
     if isinstance(o, Decimal):
         if not o.is_finite():
             raise ValueError(f"cannot write the non-finite amount {o!r} as JSON")
-        return f"{_MARK}{decimal_str(o)}\u0001"
+        # 'f' never uses an exponent (1E+2 is written 100) and keeps the digits given (12.50).
+        return f"{_MARK}{format(o, 'f')}\u0001"
     if isinstance(o, (datetime, date)):
         return o.isoformat()
     if isinstance(o, (set, frozenset, tuple)):
@@ -38,9 +37,11 @@ def _no_floats(o: Any) -> None:
             _no_floats(v)
 
 
-def dumps(obj: Any, *, indent: int | None = None) -> str:
+def dumps(obj: Any, *, indent: int | None = None, compact: bool = False) -> str:
+    """`compact` drops the spaces after separators (request bodies); `indent` pretty-prints."""
     _no_floats(obj)
-    text = json.dumps(obj, default=_default, ensure_ascii=False, indent=indent)
+    text = json.dumps(obj, default=_default, ensure_ascii=False, indent=indent,
+                      separators=(",", ":") if compact else None)
     return _MARKED.sub(r"\1", text)
 
 

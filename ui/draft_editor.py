@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy, QSpinBox, QStyledItemDelegate,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QStyledItemDelegate,
     QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 

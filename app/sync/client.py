@@ -15,7 +15,6 @@ Why it looks the way it does:
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import ssl
@@ -28,6 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+from app import jsonio
 
 from app.sync.errors import (
     AuthenticationFailed,
@@ -111,68 +112,14 @@ def normalize_base_url(url: str) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def _encode(obj: Any, out: list[str]) -> None:
-    if obj is None:
-        out.append("null")
-    elif obj is True:
-        out.append("true")
-    elif obj is False:
-        out.append("false")
-    elif isinstance(obj, str):
-        out.append(json.dumps(obj, ensure_ascii=False))
-    elif isinstance(obj, Decimal):
-        if not obj.is_finite():
-            raise ValueError(f"cannot send the non-finite amount {obj!r} to the server")
-        # 'f' never uses an exponent, so 1E+2 becomes 100, which any JSON reader accepts.
-        out.append(format(obj, "f"))
-    elif isinstance(obj, int):
-        out.append(int.__repr__(obj))
-    elif isinstance(obj, float):
-        raise TypeError(
-            f"float {obj!r} in a request body: use Decimal for amounts (floats lose cents)"
-        )
-    elif isinstance(obj, Mapping):
-        out.append("{")
-        first = True
-        for key, value in obj.items():
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, not {type(key).__name__}")
-            if not first:
-                out.append(",")
-            first = False
-            out.append(json.dumps(key, ensure_ascii=False))
-            out.append(":")
-            _encode(value, out)
-        out.append("}")
-    elif isinstance(obj, (list, tuple)):
-        out.append("[")
-        for i, value in enumerate(obj):
-            if i:
-                out.append(",")
-            _encode(value, out)
-        out.append("]")
-    elif isinstance(obj, datetime):
-        out.append(json.dumps(obj.isoformat()))
-    elif isinstance(obj, date):
-        out.append(json.dumps(obj.isoformat()))
-    else:
-        raise TypeError(f"cannot send a {type(obj).__name__} to the server as JSON")
-
-
 def dumps_json(obj: Any) -> str:
     """Serialize a request body; ``Decimal('12.50')`` becomes the JSON number ``12.50``."""
-    out: list[str] = []
-    _encode(obj, out)
-    return "".join(out)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"non-standard JSON constant {name}")
+    return jsonio.dumps(obj, compact=True)
 
 
 def loads_json(data: str | bytes) -> Any:
     """Parse a response body keeping every fractional number as an exact ``Decimal``."""
-    return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    return jsonio.loads(data)
 
 
 # --------------------------------------------------------------------------- results
