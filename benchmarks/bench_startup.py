@@ -57,7 +57,7 @@ def main() -> int:
             print(f"{name:28s} start to window shown: median {statistics.median(ms):6.0f} ms, "
                   f"min {min(ms):6.0f} ms, max {max(ms):6.0f} ms ({args.runs} runs)")
         bundle_dir = Path(args.bundle).parent
-        if bundle_dir.exists():
+        if Path(args.bundle).is_file():
             print(f"bundle size on disk: {du(bundle_dir) / 2**20:.0f} MiB ({sum(1 for _ in bundle_dir.rglob('*'))} files)")
     return 0
 

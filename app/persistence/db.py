@@ -10,16 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# The newest schema revision this Tilldesk writes. Opening a database already at it needs no
+# alembic at all (importing alembic costs about a quarter of a second of start-up);
+# tests/migrations checks that this constant is alembic's head.
+SCHEMA_HEAD = "0002"
 
 
 class DatabaseError(Exception):
@@ -37,17 +38,23 @@ class Database:
         self.engine.dispose()
 
 
-def _alembic_config() -> Config:
+def _alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
@@ -126,7 +133,7 @@ def _refuse_newer(path: Path) -> None:
         # Another program's SQLite file: adding Tilldesk's tables to it would be vandalism.
         raise DatabaseError(f"{path} is an SQLite database of another program, not a Tilldesk database. "
                             "Nothing was changed.")
-    if row and row[0] not in _known_revisions():
+    if row and row[0] != SCHEMA_HEAD and row[0] not in _known_revisions():
         raise DatabaseError(
             f"{path} was written by a newer version of Tilldesk (schema {row[0]}); "
             "install that version or newer to open it. Nothing was changed.")
@@ -141,12 +148,17 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            has_table = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").first()
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() if has_table else None
             conn.rollback()
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, disk I/O error ...
         engine.dispose()
         raise DatabaseError(f"{path} cannot be opened as a Tilldesk database: {exc.__class__.__name__}: "
                             f"{getattr(exc, 'orig', exc)}") from exc
+    if current == SCHEMA_HEAD:
+        factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        return Database(path=path, engine=engine, session_factory=factory)
     head = head_revision()
     if current is not None and current not in _known_revisions():
         engine.dispose()
@@ -161,6 +173,8 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
         if existed:
             backup_path = _backup(path, current)
             log.info("backed up %s to %s before migrating %s -> %s", path, backup_path, current, head)
+        from alembic import command
+
         cfg = _alembic_config()
         try:
             with engine.begin() as conn:

@@ -16,7 +16,6 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 
-from escpos.printer import Dummy
 
 from app.printing.document import InvoiceDocument
 from app.printing.formatting import format_moment, format_money, format_rate, round_for_print
@@ -80,6 +79,10 @@ def _two_columns(left: str, right: str, width: int, indent: str = "") -> list[st
 
 class _ReceiptWriter:
     def __init__(self, profile: str | None, columns: int) -> None:
+        # Imported here: python-escpos loads its printer capability file at import (about a
+        # quarter of a second), which the window should not pay at start-up.
+        from escpos.printer import Dummy
+
         self.p = Dummy(profile=profile)
         self.cols = columns
 

@@ -145,3 +145,11 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path) -> No
         open_database(other)
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    """Start-up skips alembic for a database already at SCHEMA_HEAD: the constant must follow
+    every new migration."""
+    from app.persistence.db import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()
