@@ -10,7 +10,7 @@ Every method raises :mod:`app.sync.errors` exceptions; amounts are ``Decimal``.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -95,6 +95,10 @@ class Backend(Protocol):
     def mark_payment_collection_paid(self, payment_collection_id: str, order_id: str) -> Item: ...
     def complete_order(self, order_id: str) -> Item: ...
 
+    # look-ups the push needs: the server's variants (ids or SKUs) and a customer by e-mail
+    def find_variants(self, *, ids: Iterable[str] = (), skus: Iterable[str] = ()) -> list[Item]: ...
+    def find_customers_by_email(self, email: str) -> list[Item]: ...
+
     # recovery after an outcome-unknown step
     def find_by_local_id(
         self,
@@ -157,6 +161,23 @@ class MedusaV2Backend:
 
     def complete_order(self, order_id: str) -> Item:
         return self.client.complete_order(order_id)
+
+    def find_variants(self, *, ids: Iterable[str] = (), skus: Iterable[str] = ()) -> list[Item]:
+        out: list[Item] = []
+        ids = list(ids)
+        if ids:
+            out += list(self.client.list_paged("/admin/product-variants", "variants",
+                                               {"id": ids, "fields": "id,sku,barcode"}))
+        for sku in skus:
+            out += list(self.client.list_paged("/admin/product-variants", "variants",
+                                               {"sku": sku, "fields": "id,sku,barcode"}))
+        return out
+
+    def find_customers_by_email(self, email: str) -> list[Item]:
+        found = self.client.list_paged("/admin/customers", "customers",
+                                       {"email": email, "fields": "id,email,has_account"})
+        # Medusa's email filter is exact on 2.21.2, but a case-insensitive check keeps it honest.
+        return [c for c in found if str(c.get("email", "")).lower() == email.lower()]
 
     def find_by_local_id(
         self,

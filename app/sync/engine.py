@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -116,35 +116,6 @@ def _address(a: Any) -> dict[str, Any] | None:
         return None
     out = {f: getattr(a, f) for f in ADDRESS_FIELDS if getattr(a, f, None) not in (None, "")}
     return out or None
-
-
-# -- capabilities beyond the Backend Protocol ------------------------------------------------
-# Resolving variant ids and finding a customer by e-mail are reads the Medusa client can make
-# through its generic list call. A backend may offer them directly (the test fake does).
-
-def find_variants(backend: Backend, *, ids: Iterable[str] = (), skus: Iterable[str] = ()) -> list[dict[str, Any]]:
-    fn = getattr(backend, "find_variants", None)
-    if fn is not None:
-        return list(fn(ids=list(ids), skus=list(skus)))
-    client = backend.client  # type: ignore[attr-defined]
-    out: list[dict[str, Any]] = []
-    ids, skus = list(ids), list(skus)
-    if ids:
-        out += list(client.list_paged("/admin/product-variants", "variants",
-                                      {"id": ids, "fields": "id,sku,barcode"}))
-    for sku in skus:
-        out += list(client.list_paged("/admin/product-variants", "variants",
-                                      {"sku": sku, "fields": "id,sku,barcode"}))
-    return out
-
-
-def find_customers_by_email(backend: Backend, email: str) -> list[dict[str, Any]]:
-    fn = getattr(backend, "find_customers_by_email", None)
-    if fn is not None:
-        return list(fn(email))
-    client = backend.client  # type: ignore[attr-defined]
-    found = client.list_paged("/admin/customers", "customers", {"email": email, "fields": "id,email,has_account"})
-    return [c for c in found if str(c.get("email", "")).lower() == email.lower()]
 
 
 class PushEngine:
@@ -247,7 +218,7 @@ class PushEngine:
         pending = data.get("pending")
         log.info("order %s: checking the server after an unknown outcome of %s", order.id, pending)
         if pending == "create_customer":
-            found = find_customers_by_email(self.backend, self._customer_email(order))
+            found = self.backend.find_customers_by_email(self._customer_email(order))
             if found:
                 self.store.set_customer_server_id(order.customer_id, found[0]["id"])  # type: ignore[arg-type]
                 return self._done(entry, 1, {**data, "customer_id": found[0]["id"]})
@@ -333,7 +304,7 @@ class PushEngine:
             created = self.backend.create_customer(body)
         except MedusaRequestError as exc:
             # The e-mail is taken: someone (maybe an earlier attempt of ours) created it.
-            found = find_customers_by_email(self.backend, info.email) if exc.status in (400, 409, 422) else []
+            found = self.backend.find_customers_by_email(info.email) if exc.status in (400, 409, 422) else []
             if not found:
                 raise
             created = found[0]
@@ -343,12 +314,12 @@ class PushEngine:
     def _resolve_items(self, order: OrderDTO) -> list[dict[str, Any]]:
         wanted = {it.variant_id for it in order.items if it.variant_id} - self._known_variants
         if wanted:
-            self._known_variants |= {v["id"] for v in find_variants(self.backend, ids=sorted(wanted))}
+            self._known_variants |= {v["id"] for v in self.backend.find_variants(ids=sorted(wanted))}
         mapped: dict[str, str] = {}
         missing = []
         for it in order.items:
             if it.variant_id and it.variant_id not in self._known_variants and it.variant_id not in mapped:
-                by_sku = find_variants(self.backend, skus=[it.variant_sku]) if it.variant_sku else []
+                by_sku = self.backend.find_variants(skus=[it.variant_sku]) if it.variant_sku else []
                 match = [v for v in by_sku if v.get("sku") == it.variant_sku]
                 if len(match) == 1:
                     mapped[it.variant_id] = match[0]["id"]
