@@ -32,26 +32,22 @@ ObjectRole = Qt.ItemDataRole.UserRole + 3  # the DTO behind the row
 SortRole = Qt.ItemDataRole.UserRole + 4
 
 
-class DraftListModel(QAbstractTableModel):
-    """The left-hand list: drafts or orders (ListEntryDTO)."""
+class RowsTableModel(QAbstractTableModel):
+    """A read-mostly table over a list of frozen DTOs: subclasses give HEADERS and data()."""
 
-    COL_NUMBER, COL_CUSTOMER, COL_TOTAL, COL_STATUS = range(4)
-    HEADERS = ("#", "Customer", "Total", "Status")
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ListEntryDTO] = []
+        self._rows: list[Any] = []
 
-    def set_entries(self, entries: tuple[ListEntryDTO, ...] | list[ListEntryDTO]) -> None:
+    def _reset(self, rows: Any) -> None:
         self.beginResetModel()
-        self._rows = list(entries)
+        self._rows = list(rows)
         self.endResetModel()
 
-    def entry(self, row: int) -> ListEntryDTO:
-        return self._rows[row]
-
-    def row_of(self, entry_id: str) -> int:
-        return next((i for i, e in enumerate(self._rows) if e.id == entry_id), -1)
+    def row_of(self, row_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == row_id), -1)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -63,6 +59,19 @@ class DraftListModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
+
+
+class DraftListModel(RowsTableModel):
+    """The left-hand list: drafts or orders (ListEntryDTO)."""
+
+    COL_NUMBER, COL_CUSTOMER, COL_TOTAL, COL_STATUS = range(4)
+    HEADERS = ("#", "Customer", "Total", "Status")
+
+    def set_entries(self, entries: tuple[ListEntryDTO, ...] | list[ListEntryDTO]) -> None:
+        self._reset(entries)
+
+    def entry(self, row: int) -> ListEntryDTO:
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -94,7 +103,7 @@ class DraftListModel(QAbstractTableModel):
         return None
 
 
-class LineItemsModel(QAbstractTableModel):
+class LineItemsModel(RowsTableModel):
     """The line-item grid. Quantity and unit price are editable while `editable` is True."""
 
     COL_SKU, COL_TITLE, COL_QTY, COL_UNIT_PRICE, COL_DISCOUNT, COL_TOTAL = range(6)
@@ -105,32 +114,17 @@ class LineItemsModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[LineItemDTO] = []
         self.currency_code = "usd"
         self.editable = True
 
     def set_items(self, items: tuple[LineItemDTO, ...] | list[LineItemDTO], currency_code: str,
                   editable: bool = True) -> None:
         self.beginResetModel()
-        self._items, self.currency_code, self.editable = list(items), currency_code, editable
+        self._rows, self.currency_code, self.editable = list(items), currency_code, editable
         self.endResetModel()
 
     def item(self, row: int) -> LineItemDTO:
-        return self._items[row]
-
-    def row_of(self, item_id: str) -> int:
-        return next((i for i, it in enumerate(self._items) if it.id == item_id), -1)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -141,9 +135,9 @@ class LineItemsModel(QAbstractTableModel):
         return f
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._items)):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
-        it, col, cur = self._items[index.row()], index.column(), self.currency_code
+        it, col, cur = self._rows[index.row()], index.column(), self.currency_code
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_SKU:
                 return it.variant_sku or ("custom" if it.is_custom_item else "")
@@ -192,7 +186,7 @@ class LineItemsModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
-        it = self._items[index.row()]
+        it = self._rows[index.row()]
         if index.column() == self.COL_QTY:
             try:
                 q = int(str(value).strip())
@@ -264,7 +258,7 @@ class CustomerResultsModel(_ListModel):
         return "   ·   ".join(b for b in (c.full_name or c.company_name or "", c.email, c.phone or "") if b)
 
 
-class PaymentsModel(QAbstractTableModel):
+class PaymentsModel(RowsTableModel):
     """The tenders of a paid order (read-only)."""
 
     COL_KIND, COL_AMOUNT, COL_TENDERED, COL_CHANGE, COL_REFERENCE = range(5)
@@ -272,24 +266,12 @@ class PaymentsModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Payment] = []
         self.currency_code = "usd"
 
     def set_payments(self, payments: tuple[Payment, ...], currency_code: str) -> None:
         self.beginResetModel()
         self._rows, self.currency_code = list(payments), currency_code
         self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

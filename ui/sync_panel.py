@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
     QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -22,13 +22,12 @@ from app.sync.engine import STEP_NAMES, STEPS
 from app.sync.store import OutboxEntry, SyncStore
 from app.sync.worker import SyncStatus
 
-from .models import IdRole, ObjectRole
+from .models import IdRole, ObjectRole, RowsTableModel
 from .sync_bridge import UNSYNCED_STATES, SyncBridge, describe_status
 
 __all__ = ["SyncQueueModel", "SyncView", "SyncUi", "state_text", "SHOWN_DONE_LIMIT"]
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 # Synced orders pile up for years; the view shows every unsynced one and the newest of the rest.
 SHOWN_DONE_LIMIT = 500
@@ -65,41 +64,20 @@ def detail_text(e: OutboxEntry) -> str:
     return first
 
 
-class SyncQueueModel(QAbstractTableModel):
+class SyncQueueModel(RowsTableModel):
     """The outbox, one row per paid order (``OutboxEntry``)."""
 
     COL_ORDER, COL_STATE, COL_DETAIL, COL_UPDATED = range(4)
     HEADERS = ("Order", "State", "Reason / last error", "Updated")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OutboxEntry] = []
-
     def set_entries(self, entries: list[OutboxEntry] | tuple[OutboxEntry, ...]) -> None:
-        self.beginResetModel()
-        self._rows = list(entries)
-        self.endResetModel()
+        self._reset(entries)
 
     def entry(self, row: int) -> OutboxEntry:
         return self._rows[row]
 
     def entries(self) -> list[OutboxEntry]:
         return list(self._rows)
-
-    def row_of(self, outbox_id: str) -> int:
-        return next((i for i, e in enumerate(self._rows) if e.id == outbox_id), -1)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
