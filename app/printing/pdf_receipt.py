@@ -1,0 +1,136 @@
+"""The 80 mm receipt: one page exactly as tall as its content, as a roll has no page breaks."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+
+from app.printing.document import InvoiceDocument
+from app.printing.fonts import SANS, register_fonts
+from app.printing.formatting import format_moment
+from app.printing.pdf_style import INK, Money, Styles, lines_markup, safe_text, table_style
+from app.printing.totals_block import key_value_table, payment_rows, summary_rows
+
+RECEIPT_WIDTH = 80 * mm
+"""Paper width of the receipt roll (226.77 pt)."""
+
+_RECEIPT_MARGIN_X = 4 * mm
+_RECEIPT_MARGIN_Y = 5 * mm
+
+
+class _Rule(Flowable):
+    """A dashed separator across the receipt."""
+
+    def __init__(self, width: float, gap: float = 3) -> None:
+        super().__init__()
+        self.width = width
+        self.gap = gap
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, 2 * self.gap
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(INK)
+        self.canv.setLineWidth(0.6)
+        self.canv.setDash(2, 1.5)
+        self.canv.line(0, self.gap, self.width, self.gap)
+        self.canv.restoreState()
+
+
+def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
+    st = Styles(8)
+    money = Money(doc)
+    shop = doc.shop
+    story: list[Flowable] = [Paragraph(safe_text(shop.name), ParagraphStyle("rshop", parent=st.shop, alignment=TA_CENTER, fontSize=12, leading=15))]
+    details = list(shop.address_lines)
+    if shop.tax_id:
+        details.append(f"Tax ID: {shop.tax_id}")
+    details += [shop.phone, shop.email]
+    if any(details):
+        story.append(Paragraph(lines_markup(details), st.small_center))
+    if doc.is_copy:
+        banner = Table(
+            [[Paragraph(safe_text(doc.copy_label), ParagraphStyle("rcopy", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER, textColor=colors.white))]],
+            colWidths=[width],
+        )
+        banner.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), INK), ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        story += [Spacer(1, 2 * mm), banner]
+    story.append(Spacer(1, 2 * mm))
+    facts = [f"<b>Invoice {safe_text(doc.invoice_number)}</b>"]
+    if doc.order_display_id:
+        facts.append(f"Order #{safe_text(doc.order_display_id)}")
+    facts.append(safe_text(format_moment(doc.paid_at or doc.issued_at, doc.locale)))
+    if doc.customer_name:
+        facts.append(f"Customer: {safe_text(doc.customer_name)}")
+    story.append(Paragraph("<br/>".join(facts), st.center))
+    story.append(_Rule(width))
+
+    amount_w = 24 * mm
+    rows: list[list] = []
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+    ]
+    for line in doc.lines:
+        title = safe_text(line.title)
+        if line.subtitle:
+            title += f' <font color="#5c5c5c">({safe_text(line.subtitle)})</font>'
+        rows.append([Paragraph(title, st.body), ""])
+        commands.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
+        detail = f"{line.quantity} \u00d7 {money(line.unit_price)}"
+        if line.discount:
+            detail += f"  discount {money.minus(line.discount)}"
+        rows.append([Paragraph(detail, st.small), Paragraph(money(line.line_total), st.right)])
+        commands.append(("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 2.5))
+        commands.append(("VALIGN", (0, len(rows) - 1), (-1, len(rows) - 1), "BOTTOM"))
+    lines_table = Table(rows, colWidths=[width - amount_w, amount_w])
+    lines_table.setStyle(table_style(commands))
+    story += [lines_table, _Rule(width)]
+
+    story.append(key_value_table(summary_rows(doc, money), st, [width - amount_w, amount_w], rule_above_total=False))
+    story.append(_Rule(width))
+    if doc.tenders or doc.totals.paid_total:
+        story.append(key_value_table(payment_rows(doc, money), st, [width - amount_w, amount_w], rule_above_total=False))
+    if doc.notes:
+        story += [Spacer(1, 2 * mm), Paragraph(safe_text(doc.notes).replace("\n", "<br/>"), st.small)]
+    if shop.footer_text:
+        story += [_Rule(width), Paragraph(safe_text(shop.footer_text), st.small_center)]
+    if doc.is_copy:
+        story += [Spacer(1, 1.5 * mm), Paragraph(f"<b>{safe_text(doc.copy_label)}</b>", st.center)]
+    return story
+
+
+def render_receipt(doc: InvoiceDocument) -> bytes:
+    """The receipt as a one-page PDF, 80 mm wide and exactly as tall as its content."""
+    register_fonts()
+    width = RECEIPT_WIDTH - 2 * _RECEIPT_MARGIN_X
+    story = _receipt_story(doc, width)
+    # Measure first: a roll has no page breaks, so the page is sized to the content.
+    content_height = sum(flowable.wrap(width, 1e6)[1] for flowable in story)
+    page_height = content_height + 2 * _RECEIPT_MARGIN_Y
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(RECEIPT_WIDTH, page_height), invariant=1, initialFontName=SANS)
+    canvas.setTitle(f"Receipt {doc.invoice_number}" + (f" - {doc.copy_label}" if doc.is_copy else ""))
+    canvas.setAuthor(doc.shop.name)
+    canvas.setCreator("Tilldesk")
+    y = page_height - _RECEIPT_MARGIN_Y
+    for flowable in story:
+        _w, h = flowable.wrap(width, 1e6)
+        y -= h
+        flowable.drawOn(canvas, _RECEIPT_MARGIN_X, y)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+__all__ = ["RECEIPT_WIDTH", "render_receipt"]

@@ -1,0 +1,83 @@
+"""The totals and payment blocks, the same rows on the A4 invoice and on the receipt."""
+
+from __future__ import annotations
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table
+
+from app.printing.document import InvoiceDocument
+from app.printing.formatting import format_rate, round_for_print
+from app.printing.pdf_style import INK, Money, Styles, safe_text, table_style, tender_label
+
+
+def summary_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:
+    """(label, amount, kind) rows shared by the A4 totals block and the receipt; kind in
+    {'', 'tax', 'total', 'strong'} picks the emphasis."""
+    t = doc.totals
+    rows: list[tuple[str, str, str]] = [("Subtotal", money(t.subtotal), "")]
+    if t.discount_total:
+        rows.append(("Discount", money.minus(t.discount_total), ""))
+    if t.shipping_total or doc.shipping_method_name:
+        label = f"Shipping ({doc.shipping_method_name})" if doc.shipping_method_name else "Shipping"
+        rows.append((label, money(t.shipping_total), ""))
+    if not t.tax_inclusive:
+        rows += _tax_rows(doc, money)
+    rows.append(("Total", money(t.total), "total"))
+    if round_for_print(t.total, doc.currency_code) != round_for_print(t.amount_due, doc.currency_code):
+        rows.append(("Rounding", money(t.amount_due - t.total) if t.amount_due >= t.total else money.minus(t.total - t.amount_due), ""))
+        rows.append(("Amount due", money(t.amount_due), "strong"))
+    if t.tax_inclusive:
+        rows += _tax_rows(doc, money)
+    return rows
+
+
+def _tax_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:
+    prefix = "incl. " if doc.totals.tax_inclusive else ""
+    rows = []
+    for tax in doc.tax_lines:
+        rate = format_rate(tax.rate, doc.locale)
+        rows.append((f"{prefix}{tax.name} {rate} on {money(tax.taxable_amount)}", money(tax.amount), "tax"))
+    if not doc.tax_lines and doc.totals.tax_total:
+        rows.append((f"{prefix}Tax", money(doc.totals.tax_total), "tax"))
+    return rows
+
+
+def payment_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    for tender in doc.tenders:
+        rows.append((tender_label(tender), money(tender.amount), ""))
+        if tender.amount_tendered is not None:
+            rows.append(("  Tendered", money(tender.amount_tendered), "tax"))
+    rows.append(("Paid", money(doc.totals.paid_total), "strong"))
+    if doc.totals.change_given:
+        rows.append(("Change given", money(doc.totals.change_given), "strong"))
+    return rows
+
+
+def key_value_table(rows: list[tuple[str, str, str]], st: Styles, widths: list[float], *, rule_above_total: bool) -> Table:
+    cells = []
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]
+    big = ParagraphStyle("big", parent=st.bold, fontSize=st.body.fontSize * 1.25, leading=st.body.fontSize * 1.6)
+    big_right = ParagraphStyle("big_r", parent=big, alignment=TA_RIGHT)
+    for index, (label, amount, kind) in enumerate(rows):
+        if kind == "total":
+            cells.append([Paragraph(safe_text(label), big), Paragraph(amount, big_right)])
+            if rule_above_total:
+                commands.append(("LINEABOVE", (0, index), (-1, index), 0.8, INK))
+                commands.append(("TOPPADDING", (0, index), (-1, index), 3))
+        elif kind == "strong":
+            cells.append([Paragraph(safe_text(label), st.bold), Paragraph(amount, st.bold_right)])
+        elif kind == "tax":
+            cells.append([Paragraph(safe_text(label), st.small), Paragraph(amount, ParagraphStyle("sr", parent=st.small, alignment=TA_RIGHT))])
+        else:
+            cells.append([Paragraph(safe_text(label), st.body), Paragraph(amount, st.right)])
+    table = Table(cells, colWidths=widths)
+    table.setStyle(table_style(commands))
+    return table
