@@ -33,10 +33,6 @@ class App:
         return SqlUnitOfWork(self.db.session_factory)
 
     @property
-    def data_dir(self) -> Path:
-        return self.db.path.parent
-
-    @property
     def archive_dir(self) -> Path:
         """Invoice PDFs are archived beside the database, one file per print."""
         return self.db.path.parent / f"{self.db.path.stem}-invoices"

@@ -1,0 +1,130 @@
+"""`tilldesk draft ...`: create, edit, list and pay draft orders."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.common import BadInput, decimal_arg, emit, open_app, parse_tender, read_json
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    draft = sub.add_parser("draft", parents=[common], help="draft orders")
+    dsub = draft.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c = dsub.add_parser("create", parents=[common], help="create from a Medusa POST /admin/draft-orders body")
+    c.add_argument("file", nargs="?", default="-", help="JSON file, or - for standard input (default)")
+    c.add_argument("--medusa-v1", action="store_true", help="read the Medusa v1 body (minor-unit prices)")
+    lst = dsub.add_parser("list", parents=[common], help="list and search drafts")
+    lst.add_argument("--q", help="display id, email, name or phone")
+    lst.add_argument("--status", action="append", choices=["open", "completed", "canceled"])
+    lst.add_argument("--from", dest="date_from", help="created on or after this date (YYYY-MM-DD)")
+    lst.add_argument("--to", dest="date_to", help="created on or before this date (YYYY-MM-DD)")
+    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--offset", type=int, default=0)
+    for name, helptext in (("show", "show one draft"), ("cancel", "cancel a draft"), ("delete", "delete a draft")):
+        x = dsub.add_parser(name, parents=[common], help=helptext)
+        x.add_argument("id", help="draft id or display id (#12)")
+    u = dsub.add_parser("update", parents=[common], help="update email, customer, addresses, region, metadata")
+    u.add_argument("id")
+    u.add_argument("file", nargs="?", default="-")
+    ai = dsub.add_parser("add-item", parents=[common], help="add a catalog variant or a custom item")
+    ai.add_argument("id")
+    g = ai.add_mutually_exclusive_group(required=True)
+    g.add_argument("--variant-id")
+    g.add_argument("--sku", dest="variant_sku")
+    g.add_argument("--barcode", dest="variant_barcode")
+    g.add_argument("--title", help="a custom item's title (needs --unit-price)")
+    ai.add_argument("--unit-price", type=decimal_arg)
+    ai.add_argument("--quantity", type=int, default=1)
+    ui_ = dsub.add_parser("update-item", parents=[common], help="change a line's quantity or price")
+    ui_.add_argument("id")
+    ui_.add_argument("item_id")
+    ui_.add_argument("--quantity", type=int)
+    ui_.add_argument("--unit-price", type=decimal_arg)
+    ri = dsub.add_parser("remove-item", parents=[common], help="remove a line")
+    ri.add_argument("id")
+    ri.add_argument("item_id")
+    ss = dsub.add_parser("set-shipping", parents=[common], help="choose the shipping option")
+    ss.add_argument("id")
+    ss.add_argument("option_id")
+    ss.add_argument("--amount", type=decimal_arg, help="a custom shipping price")
+    for name in ("apply-promo", "remove-promo"):
+        x = dsub.add_parser(name, parents=[common], help=f"{name.split('-')[0]} a promo code")
+        x.add_argument("id")
+        x.add_argument("code")
+    mp = dsub.add_parser("mark-paid", parents=[common],
+                         help="record the payment: completes the draft, creates the order")
+    mp.add_argument("id")
+    mp.add_argument("--tender", action="append", metavar="KIND=AMOUNT[:REF]",
+                    help="cash=20.00, card=15.50:REF or other=5.00 (repeat to split); none: other for the amount due")
+    draft.set_defaults(func=cmd_draft)
+
+
+def cmd_draft(args: argparse.Namespace) -> None:
+    from app.services import drafts, orders, queries, serialize
+
+    app = open_app(args)
+    action = args.action
+
+    def rid() -> str:
+        return queries.resolve_id("draft", args.id, app.uow())
+
+    def show(draft: Any) -> None:
+        emit({"draft_order": serialize.draft_order(draft)})
+
+    body: dict[str, Any]
+    if action == "create":
+        body = read_json(args.file)
+        if args.medusa_v1:
+            from app.services.medusa_v1 import from_v1
+
+            region_id = body.get("region_id")
+            regions = {r.id: r for r in queries.regions(app.uow())}
+            if not region_id or region_id not in regions:
+                raise BadInput(f"region_id: {'is required' if not region_id else f'region {region_id} does not exist'}")
+            body = from_v1(body, regions[region_id].currency_code)
+        show(drafts.create_draft(body, app.uow()))
+    elif action == "list":
+        page = queries.list_drafts({"q": args.q, "status": args.status, "created_from": args.date_from,
+                                    "created_to": args.date_to, "limit": args.limit, "offset": args.offset},
+                                   app.uow())
+        emit({"draft_orders": [serialize.list_entry(e) for e in page.entries], "count": page.count,
+              "limit": args.limit, "offset": args.offset})
+    elif action == "show":
+        show(drafts.get_draft(rid(), app.uow()))
+    elif action == "update":
+        body = read_json(args.file)
+        show(drafts.update_draft({**body, "draft_id": rid()}, app.uow()))
+    elif action == "add-item":
+        body = {"draft_id": rid(), "quantity": args.quantity}
+        for k in ("variant_id", "variant_sku", "variant_barcode", "title"):
+            if getattr(args, k):
+                body[k] = getattr(args, k)
+        if args.unit_price is not None:
+            body["unit_price"] = args.unit_price
+        show(drafts.add_line_item(body, app.uow()))
+    elif action == "update-item":
+        body = {"draft_id": rid(), "item_id": args.item_id}
+        if args.quantity is not None:
+            body["quantity"] = args.quantity
+        if args.unit_price is not None:
+            body["unit_price"] = args.unit_price
+        show(drafts.update_line_item(body, app.uow()))
+    elif action == "remove-item":
+        show(drafts.remove_line_item({"draft_id": rid(), "item_id": args.item_id}, app.uow()))
+    elif action == "set-shipping":
+        body = {"draft_id": rid(), "shipping_option_id": args.option_id}
+        if args.amount is not None:
+            body["amount"] = args.amount
+        show(drafts.set_shipping_method(body, app.uow()))
+    elif action in ("apply-promo", "remove-promo"):
+        fn = drafts.apply_promo_code if action == "apply-promo" else drafts.remove_promo_code
+        show(fn({"draft_id": rid(), "code": args.code}, app.uow()))
+    elif action == "cancel":
+        show(drafts.cancel_draft(rid(), app.uow()))
+    elif action == "delete":
+        deleted = drafts.delete_draft(rid(), app.uow())
+        emit({"id": deleted, "object": "draft-order", "deleted": True})
+    elif action == "mark-paid":
+        tenders = [parse_tender(t) for t in args.tender or []]
+        emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()))})
