@@ -46,7 +46,8 @@ def main() -> None:
     print(f"first A4 render in a fresh process (fonts registered): {first:.1f} ms, {len(pdf) / 1024:.0f} KiB")
     for name, render in (("A4 invoice", render_invoice_a4), ("80 mm receipt", render_receipt)):
         timings = measure(render, doc, args.runs)
-        print(f"{name:14} median {statistics.median(timings):7.1f} ms   p95 {p95(timings):7.1f} ms   max {max(timings):7.1f} ms")
+        print(f"{name:14} median {statistics.median(timings):7.1f} ms   p95 {p95(timings):7.1f} ms"
+              f"   max {max(timings):7.1f} ms")
 
 
 if __name__ == "__main__":

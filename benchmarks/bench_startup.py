@@ -58,7 +58,8 @@ def main() -> int:
                   f"min {min(ms):6.0f} ms, max {max(ms):6.0f} ms ({args.runs} runs)")
         bundle_dir = Path(args.bundle).parent
         if Path(args.bundle).is_file():
-            print(f"bundle size on disk: {du(bundle_dir) / 2**20:.0f} MiB ({sum(1 for _ in bundle_dir.rglob('*'))} files)")
+            files = sum(1 for _ in bundle_dir.rglob("*"))
+            print(f"bundle size on disk: {du(bundle_dir) / 2**20:.0f} MiB ({files} files)")
     return 0
 
 

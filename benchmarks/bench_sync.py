@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -32,8 +33,8 @@ from app.services import drafts, orders  # noqa: E402
 from app.sync.backend import BackendConfig, open_backend  # noqa: E402
 from app.sync.client import dumps_json  # noqa: E402
 from app.sync.engine import PushEngine  # noqa: E402
-from app.sync.pull import CatalogPuller, MedusaCatalogSource, _SOURCES  # noqa: E402
-from app.sync.store import SyncStore  # noqa: E402
+from app.sync.pull import _SOURCES, CatalogPuller, MedusaCatalogSource  # noqa: E402
+from app.sync.store import OutboxEntry, SyncStore  # noqa: E402
 from tests.medusa_harness.seed import seed_catalog  # noqa: E402
 from tests.medusa_harness.server import MedusaServer  # noqa: E402
 
@@ -53,7 +54,13 @@ def bare_pull(http: httpx.Client, page_size: int) -> int:
             return n
 
 
-def bare_push(http: httpx.Client, body: dict) -> None:
+def _entry(store: SyncStore, order_id: str) -> OutboxEntry:
+    entry = store.for_order(order_id)
+    assert entry is not None, f"order {order_id} has no outbox entry"
+    return entry
+
+
+def bare_push(http: httpx.Client, body: dict[str, Any]) -> None:
     headers = {"Content-Type": "application/json"}
     draft = http.post("/admin/draft-orders", content=dumps_json(body), headers=headers).json()["draft_order"]
     http.post(f"/admin/draft-orders/{draft['id']}/convert-to-order").raise_for_status()
@@ -120,7 +127,7 @@ def main() -> int:
         bodies = {o.id: engine.draft_body(orders.get_order(o.id, app.uow()), {}) for o in made[1::2]}
         # The bare side's orders are not pushed by the engine: mark them discarded locally.
         for o in made[1::2]:
-            store.discard(store.for_order(o.id).id)
+            store.discard(_entry(store, o.id).id)
         client_push = bare_push_s = 0.0
         half = args.orders // 2
         client_orders = [o for o in made if o.id not in bare_ids]
@@ -132,7 +139,7 @@ def main() -> int:
             bare_push_s += time.monotonic() - t
             t = time.monotonic()
             for o in client_orders[part * half:(part + 1) * half]:
-                res = engine.push_one(store.for_order(o.id).id)
+                res = engine.push_one(_entry(store, o.id).id)
                 assert res.state == "synced", res
             client_push += time.monotonic() - t
         n = half * 2

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,7 +28,7 @@ WORDS = ("Ethiopia Kenya Brazil Colombia Guatemala Sumatra Yunnan Rwanda Burundi
 SIZES = ("250 g", "500 g", "1 kg", "2 kg")
 
 
-def generate_catalog(app, n_variants: int, batch_products: int = 500) -> float:  # type: ignore[no-untyped-def]
+def generate_catalog(app: Any, n_variants: int, batch_products: int = 500) -> float:
     rng = random.Random(7)
     n_products = n_variants // len(SIZES)
     t0 = time.perf_counter()
@@ -76,7 +77,7 @@ def main() -> int:
     from ui.main_window import MainWindow
     from ui.search_field import DEBOUNCE_MS
 
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    _qapp = QApplication.instance() or QApplication(sys.argv[:1])  # kept alive for the window
     app = start(db)
     w = MainWindow(app)
     w.show()

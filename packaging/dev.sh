@@ -69,8 +69,12 @@ setup() { setup_system; setup_python; }
 
 run_tests() {
   export QT_QPA_PLATFORM=offscreen
-  log "checking the import contracts (the core never imports Qt)"
+  log "checking the import contracts (the layers, and the domain on the standard library only)"
   .venv/bin/lint-imports
+  log "linting with ruff"
+  .venv/bin/ruff check --no-cache .
+  log "type checking with mypy (strict for the domain and the services)"
+  .venv/bin/mypy
   log "running the test suite"
   # pytest exits 5 when no test ran: that is a failure here, like any other non-zero code.
   set +e

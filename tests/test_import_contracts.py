@@ -19,7 +19,8 @@ def _graph(*imports: tuple[str, str]) -> ImportGraph:
 
 
 def _contract(**options: object) -> AllowListContract:
-    return AllowListContract(name="domain", session_options={}, contract_options={"source_modules": ["app.domain"], **options})
+    options = {"source_modules": ["app.domain"], **options}
+    return AllowListContract(name="domain", session_options={}, contract_options=options)
 
 
 def test_the_standard_library_and_the_package_itself_are_allowed():

@@ -61,7 +61,8 @@ def cmd_invoice(args: argparse.Namespace) -> None:
         with open(args.out, "xb" if not args.force else "wb") as fh:
             fh.write(printed.pdf)
     except FileExistsError:
-        raise BadInput(f"{args.out} exists; pass --force to replace it (the archived copy is kept either way)") from None
+        raise BadInput(f"{args.out} exists; pass --force to replace it "
+                       "(the archived copy is kept either way)") from None
     emit({"invoice": {"order_id": oid, "format": args.format, "copy_number": printed.copy_number,
                       "file": str(args.out), "archive_path": str(printed.archive_path),
                       "bytes": len(printed.pdf)}})

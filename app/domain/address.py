@@ -31,10 +31,10 @@ class Address:
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
-    def same_place_as(self, other: "Address | None") -> bool:
+    def same_place_as(self, other: Address | None) -> bool:
         return other is not None and all(getattr(self, f) == getattr(other, f) for f in ADDRESS_FIELDS)
 
-    def with_id(self, new_id: str) -> "Address":
+    def with_id(self, new_id: str) -> Address:
         return replace(self, id=new_id)
 
     def to_dict(self) -> dict[str, Any]:

@@ -200,7 +200,7 @@ class DraftOrder:
         self.order_id = order_id
         self.completed_at = now
 
-    def copy(self) -> "DraftOrder":
+    def copy(self) -> DraftOrder:
         return replace(
             self,
             items=[replace(i, metadata=dict(i.metadata)) for i in self.items],

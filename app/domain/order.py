@@ -96,16 +96,19 @@ class Order:
     #    refunded or with live fulfillments) ---------------------------------------------------
     def complete(self, now: datetime) -> None:
         if self.status is not OrderStatus.PENDING:
-            raise InvalidTransition(f"order #{self.display_id} is {self.status.value}; only a pending order can be completed",
+            raise InvalidTransition(f"order #{self.display_id} is {self.status.value}; "
+                                    "only a pending order can be completed",
                                     field="status")
         self.status = OrderStatus.COMPLETED
         self.completed_at = now
 
     def cancel(self, now: datetime) -> None:
         if self.status in (OrderStatus.CANCELED, OrderStatus.ARCHIVED):
-            raise InvalidTransition(f"order #{self.display_id} is {self.status.value} and cannot be canceled", field="status")
+            raise InvalidTransition(f"order #{self.display_id} is {self.status.value} and cannot be canceled",
+                                    field="status")
         if self.payment_status in (PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
-            raise InvalidTransition(f"order #{self.display_id} has been refunded and cannot be canceled", field="status")
+            raise InvalidTransition(f"order #{self.display_id} has been refunded and cannot be canceled",
+                                    field="status")
         if self.fulfillment_status not in (FulfillmentStatus.NOT_FULFILLED, FulfillmentStatus.CANCELED):
             raise InvalidTransition(f"order #{self.display_id} has fulfillments that are not canceled", field="status")
         self.status = OrderStatus.CANCELED

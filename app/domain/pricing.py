@@ -9,7 +9,7 @@ from decimal import Decimal
 from .catalog import Promotion, Region, TaxRate
 from .draft_order import DraftOrder
 from .errors import DomainError
-from .money import exact, ZERO
+from .money import ZERO, exact
 from .promotions import ItemBase, check_applicable, compute_adjustments, find_promotion
 from .tax import tax_lines_for
 from .totals import Adjustment, CalcLine, OrderTotals, compute_totals, line_totals

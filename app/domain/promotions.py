@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .catalog import Allocation, Promotion, PromotionTarget, PromotionType
 from .errors import InvalidValue, NotFound
-from .money import exact, ZERO, div, dsum, mul, sig20
+from .money import ZERO, div, dsum, exact, mul, sig20
 from .totals import Adjustment
 
 EPS = Decimal("0.0001")  # MEDUSA_EPSILON

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .money import exact, ZERO, div, dsum, mul, round_money
+from .money import ZERO, div, dsum, exact, mul, round_money
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)

@@ -44,7 +44,9 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def archive_pdf(directory: os.PathLike[str] | str, invoice_number: str, kind: str, copy_number: int, pdf_bytes: bytes) -> Path:
+def archive_pdf(
+    directory: os.PathLike[str] | str, invoice_number: str, kind: str, copy_number: int, pdf_bytes: bytes
+) -> Path:
     """Store `pdf_bytes` as `<directory>/<invoice>-<kind>[-copy-N].pdf` and return its path.
 
     The bytes go to a temporary file in the same directory, are fsynced, and are then hard-linked
@@ -59,7 +61,9 @@ def archive_pdf(directory: os.PathLike[str] | str, invoice_number: str, kind: st
     target = folder / archive_name(invoice_number, kind, copy_number)
     folder.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        raise ArchiveExistsError(errno.EEXIST, f"Archive already holds {target.name}; it is never overwritten", str(target))
+        raise ArchiveExistsError(
+            errno.EEXIST, f"Archive already holds {target.name}; it is never overwritten", str(target)
+        )
 
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)

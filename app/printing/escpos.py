@@ -16,7 +16,6 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 
-
 from app.printing.document import InvoiceDocument
 from app.printing.formatting import format_moment, format_money, format_rate, round_for_print
 
@@ -106,7 +105,9 @@ class _ReceiptWriter:
         self.lines(_two_columns(printable(left), printable(right), self.cols))
 
 
-def receipt_escpos_bytes(doc: InvoiceDocument, *, profile: str | None = None, columns: int = RECEIPT_COLUMNS, cut: bool = True) -> bytes:
+def receipt_escpos_bytes(
+    doc: InvoiceDocument, *, profile: str | None = None, columns: int = RECEIPT_COLUMNS, cut: bool = True
+) -> bytes:
     """The receipt as ESC/POS bytes: initialise, text, feed and a full cut.
 
     `profile` is a python-escpos printer profile name (e.g. 'TM-T88V'); it decides which code
@@ -160,8 +161,9 @@ def receipt_escpos_bytes(doc: InvoiceDocument, *, profile: str | None = None, co
     if totals.shipping_total or doc.shipping_method_name:
         label = f"Shipping ({doc.shipping_method_name})" if doc.shipping_method_name else "Shipping"
         w.pair(label, money(totals.shipping_total))
+    incl = "incl. " if totals.tax_inclusive else ""
     tax_rows = [
-        (f"{'incl. ' if totals.tax_inclusive else ''}{tax.name} {format_rate(tax.rate, doc.locale)} on {money(tax.taxable_amount)}", money(tax.amount))
+        (f"{incl}{tax.name} {format_rate(tax.rate, doc.locale)} on {money(tax.taxable_amount)}", money(tax.amount))
         for tax in doc.tax_lines
     ]
     if not doc.tax_lines and totals.tax_total:

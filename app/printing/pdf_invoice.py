@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 _A4_MARGIN_X = 16 * mm
 _A4_MARGIN_TOP = 16 * mm
 _A4_MARGIN_BOTTOM = 22 * mm
+_NO_SIDE_PADDING = (("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))
 
 
 def _numbered_canvas(doc: InvoiceDocument) -> type[Canvas]:
@@ -169,12 +170,17 @@ def _a4_header(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
         colWidths=[26 * mm, 46 * mm],
     )
     facts_table.setStyle(
-        table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
+        table_style([
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            *_NO_SIDE_PADDING,
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ])
     )
     right += [Spacer(1, 2 * mm), facts_table]
 
     table = Table([[left, right]], colWidths=[width - 72 * mm, 72 * mm])
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_SIDE_PADDING]))
     return table
 
 
@@ -192,7 +198,12 @@ def _a4_parties(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
     bill_cell = [Paragraph("BILL TO", st.label), Paragraph(lines_markup(bill) or "\u2013", st.body)]
     table = Table([[bill_cell, ship_cell]], colWidths=[width / 2, width / 2])
     table.setStyle(
-        table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE), ("TOPPADDING", (0, 0), (-1, -1), 4)])
+        table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ])
     )
     return table
 
@@ -255,7 +266,7 @@ def _a4_closing(doc: InvoiceDocument, st: Styles, width: float, money: Money) ->
     if doc.totals.tax_inclusive:
         payment_cell += [Spacer(1, 2 * mm), Paragraph("Prices include tax.", st.small)]
     table = Table([[payment_cell, totals]], colWidths=[width - 82 * mm, 82 * mm])
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_SIDE_PADDING]))
     return table
 
 
@@ -281,7 +292,8 @@ def render_invoice_a4(doc: InvoiceDocument) -> bytes:
         invariant=1,
         initialFontName=SANS,
     )
-    frame = Frame(_A4_MARGIN_X, _A4_MARGIN_BOTTOM, width, page_h - _A4_MARGIN_TOP - _A4_MARGIN_BOTTOM, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(_A4_MARGIN_X, _A4_MARGIN_BOTTOM, width, page_h - _A4_MARGIN_TOP - _A4_MARGIN_BOTTOM, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_on_a4_page(doc))])
 
     story: list[Flowable] = [
@@ -293,7 +305,8 @@ def render_invoice_a4(doc: InvoiceDocument) -> bytes:
         Spacer(1, 5 * mm),
     ]
     if doc.notes:
-        story += [Paragraph("NOTES", st.label), Paragraph(safe_text(doc.notes).replace("\n", "<br/>"), st.body), Spacer(1, 5 * mm)]
+        notes = safe_text(doc.notes).replace("\n", "<br/>")
+        story += [Paragraph("NOTES", st.label), Paragraph(notes, st.body), Spacer(1, 5 * mm)]
     # Totals and payments travel together and come last, so they always land on the last page.
     story.append(KeepTogether([_a4_closing(doc, st, width, money)]))
     template.build(story, canvasmaker=_numbered_canvas(doc))

@@ -48,7 +48,8 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     st = Styles(8)
     money = Money(doc)
     shop = doc.shop
-    story: list[Flowable] = [Paragraph(safe_text(shop.name), ParagraphStyle("rshop", parent=st.shop, alignment=TA_CENTER, fontSize=12, leading=15))]
+    shop_style = ParagraphStyle("rshop", parent=st.shop, alignment=TA_CENTER, fontSize=12, leading=15)
+    story: list[Flowable] = [Paragraph(safe_text(shop.name), shop_style)]
     details = list(shop.address_lines)
     if shop.tax_id:
         details.append(f"Tax ID: {shop.tax_id}")
@@ -57,10 +58,15 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
         story.append(Paragraph(lines_markup(details), st.small_center))
     if doc.is_copy:
         banner = Table(
-            [[Paragraph(safe_text(doc.copy_label), ParagraphStyle("rcopy", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER, textColor=colors.white))]],
+            [[Paragraph(safe_text(doc.copy_label), ParagraphStyle(
+                "rcopy", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER, textColor=colors.white))]],
             colWidths=[width],
         )
-        banner.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), INK), ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        banner.setStyle(table_style([
+            ("BACKGROUND", (0, 0), (-1, -1), INK),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
         story += [Spacer(1, 2 * mm), banner]
     story.append(Spacer(1, 2 * mm))
     facts = [f"<b>Invoice {safe_text(doc.invoice_number)}</b>"]
@@ -97,10 +103,11 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     lines_table.setStyle(table_style(commands))
     story += [lines_table, _Rule(width)]
 
-    story.append(key_value_table(summary_rows(doc, money), st, [width - amount_w, amount_w], rule_above_total=False))
+    columns = [width - amount_w, amount_w]
+    story.append(key_value_table(summary_rows(doc, money), st, columns, rule_above_total=False))
     story.append(_Rule(width))
     if doc.tenders or doc.totals.paid_total:
-        story.append(key_value_table(payment_rows(doc, money), st, [width - amount_w, amount_w], rule_above_total=False))
+        story.append(key_value_table(payment_rows(doc, money), st, columns, rule_above_total=False))
     if doc.notes:
         story += [Spacer(1, 2 * mm), Paragraph(safe_text(doc.notes).replace("\n", "<br/>"), st.small)]
     if shop.footer_text:

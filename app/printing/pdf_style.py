@@ -44,14 +44,18 @@ class Styles:
     def __init__(self, base: float) -> None:
         lead = base * 1.25
         self.body = ParagraphStyle("body", fontName=SANS, fontSize=base, leading=lead, textColor=INK)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=base - 1.5, leading=(base - 1.5) * 1.25, textColor=MUTED)
+        self.small = ParagraphStyle(
+            "small", parent=self.body, fontSize=base - 1.5, leading=(base - 1.5) * 1.25, textColor=MUTED
+        )
         self.bold = ParagraphStyle("bold", parent=self.body, fontName=SANS_BOLD)
         self.right = ParagraphStyle("right", parent=self.body, alignment=TA_RIGHT)
         self.bold_right = ParagraphStyle("bold_right", parent=self.bold, alignment=TA_RIGHT)
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
         self.small_center = ParagraphStyle("small_center", parent=self.small, alignment=TA_CENTER)
         self.label = ParagraphStyle("label", parent=self.small, fontName=SANS_BOLD, textColor=MUTED)
-        self.title = ParagraphStyle("title", parent=self.bold, fontSize=base * 2.2, leading=base * 2.6, alignment=TA_RIGHT)
+        self.title = ParagraphStyle(
+            "title", parent=self.bold, fontSize=base * 2.2, leading=base * 2.6, alignment=TA_RIGHT
+        )
         self.shop = ParagraphStyle("shop", parent=self.bold, fontSize=base * 1.55, leading=base * 1.9)
         self.copy = ParagraphStyle(
             "copy", parent=self.bold, fontSize=base * 1.5, leading=base * 1.9, textColor=COPY_RED, alignment=TA_RIGHT

@@ -52,7 +52,9 @@ SAMPLE_CUSTOMER = PartyAddress(
 )
 
 
-def sample_document(line_count: int = 4, *, copy_number: int = 0, cash_tendered: Decimal | None = None) -> InvoiceDocument:
+def sample_document(
+    line_count: int = 4, *, copy_number: int = 0, cash_tendered: Decimal | None = None
+) -> InvoiceDocument:
     """A paid order of `line_count` lines, tax-inclusive at 7 % and 19 %, paid in cash with change."""
     lines = []
     for index in range(line_count):
@@ -78,14 +80,19 @@ def sample_document(line_count: int = 4, *, copy_number: int = 0, cash_tendered:
         gross_by_rate[line.tax_rate] = gross_by_rate.get(line.tax_rate, Decimal(0)) + line.line_total
     gross_by_rate[Decimal(19)] = gross_by_rate.get(Decimal(19), Decimal(0)) + shipping
     tax_lines = []
-    for rate in sorted(gross_by_rate):
-        gross = gross_by_rate[rate]
-        tax = (gross * rate / (100 + rate)).quantize(_CENT, rounding=ROUND_HALF_UP)
-        tax_lines.append(TaxLine(name="VAT", code=f"DE-{rate}", rate=rate, taxable_amount=gross - tax, amount=tax))
+    for tax_rate in sorted(gross_by_rate):
+        gross = gross_by_rate[tax_rate]
+        tax = (gross * tax_rate / (100 + tax_rate)).quantize(_CENT, rounding=ROUND_HALF_UP)
+        tax_lines.append(
+            TaxLine(name="VAT", code=f"DE-{tax_rate}", rate=tax_rate, taxable_amount=gross - tax, amount=tax)
+        )
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
     discount_total = sum((line.discount for line in lines), Decimal(0))
     total = subtotal - discount_total + shipping
-    tendered = cash_tendered if cash_tendered is not None else ((total / 10).to_integral_value(rounding="ROUND_CEILING") * 10)
+    if cash_tendered is not None:
+        tendered = cash_tendered
+    else:
+        tendered = (total / 10).to_integral_value(rounding="ROUND_CEILING") * 10
     if tendered == total:
         tendered += 10
     change = tendered - total
@@ -102,10 +109,10 @@ def sample_document(line_count: int = 4, *, copy_number: int = 0, cash_tendered:
         customer_email="lukasz.zolc@example.com",
         billing_address=SAMPLE_CUSTOMER,
         shipping_address=SAMPLE_CUSTOMER,
-        lines=lines,
+        lines=tuple(lines),
         shipping_method_name="DHL Paket",
         shipping_amount=shipping,
-        tax_lines=tax_lines,
+        tax_lines=tuple(tax_lines),
         totals=InvoiceTotals(
             subtotal=subtotal,
             discount_total=discount_total,
@@ -117,7 +124,7 @@ def sample_document(line_count: int = 4, *, copy_number: int = 0, cash_tendered:
             change_given=change,
             tax_inclusive=True,
         ),
-        tenders=[TenderLine(kind="cash", label="Cash", amount=total, amount_tendered=tendered, change_given=change)],
+        tenders=(TenderLine(kind="cash", label="Cash", amount=total, amount_tendered=tendered, change_given=change),),
         copy_number=copy_number,
         notes="Gift wrap the teapot, please.",
     )

@@ -25,7 +25,11 @@ def summary_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str
         rows += _tax_rows(doc, money)
     rows.append(("Total", money(t.total), "total"))
     if round_for_print(t.total, doc.currency_code) != round_for_print(t.amount_due, doc.currency_code):
-        rows.append(("Rounding", money(t.amount_due - t.total) if t.amount_due >= t.total else money.minus(t.total - t.amount_due), ""))
+        if t.amount_due >= t.total:
+            rounding = money(t.amount_due - t.total)
+        else:
+            rounding = money.minus(t.total - t.amount_due)
+        rows.append(("Rounding", rounding, ""))
         rows.append(("Amount due", money(t.amount_due), "strong"))
     if t.tax_inclusive:
         rows += _tax_rows(doc, money)
@@ -55,7 +59,9 @@ def payment_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str
     return rows
 
 
-def key_value_table(rows: list[tuple[str, str, str]], st: Styles, widths: list[float], *, rule_above_total: bool) -> Table:
+def key_value_table(
+    rows: list[tuple[str, str, str]], st: Styles, widths: list[float], *, rule_above_total: bool
+) -> Table:
     cells = []
     commands: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -75,7 +81,8 @@ def key_value_table(rows: list[tuple[str, str, str]], st: Styles, widths: list[f
         elif kind == "strong":
             cells.append([Paragraph(safe_text(label), st.bold), Paragraph(amount, st.bold_right)])
         elif kind == "tax":
-            cells.append([Paragraph(safe_text(label), st.small), Paragraph(amount, ParagraphStyle("sr", parent=st.small, alignment=TA_RIGHT))])
+            small_right = ParagraphStyle("sr", parent=st.small, alignment=TA_RIGHT)
+            cells.append([Paragraph(safe_text(label), st.small), Paragraph(amount, small_right)])
         else:
             cells.append([Paragraph(safe_text(label), st.body), Paragraph(amount, st.right)])
     table = Table(cells, colWidths=widths)

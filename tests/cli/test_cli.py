@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import (
-    ESPRESSO_250, ESPRESSO_250_ID, REPO, USD_LOCAL_DELIVERY, USD_REGION, db_fingerprint, draft_body,
+    ESPRESSO_250,
+    ESPRESSO_250_ID,
+    REPO,
+    USD_LOCAL_DELIVERY,
+    USD_REGION,
+    db_fingerprint,
+    draft_body,
 )
 
 NOISE = re.compile(r"\d\.\d*(0{6,}[1-9]|9{6,}\d)")  # 0.30000000000000004, 53.079999999
@@ -99,6 +105,10 @@ def test_draft_lifecycle_shapes_and_exact_amounts(shop: Path) -> None:
     assert ok(run(shop, "order", "archive", o["id"]))["order"]["status"] == "archived"
 
 
+def _body(**overrides: Any) -> str:
+    return json.dumps(draft_body(**overrides))
+
+
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(shop: Path) -> None:
     d = ok(run(shop, "draft", "create", stdin=json.dumps(draft_body())))["draft_order"]
     before = db_fingerprint(shop)
@@ -107,13 +117,13 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(shop: Path) -> None:
         (("draft", "create"), "", "empty"),
         (("draft", "create"), "[1, 2]", "JSON object"),
         (("draft", "create"), '{"items": [{"unit_price": NaN, "title": "x", "quantity": 1}]}', "NaN"),
-        (("draft", "create"), json.dumps(draft_body(items=[{"variant_sku": "NOPE", "quantity": 1}])), "items.0.variant_sku"),
-        (("draft", "create"), json.dumps(draft_body(items=[{"variant_barcode": "1", "quantity": 1}])), "items.0.variant_barcode"),
-        (("draft", "create"), json.dumps(draft_body(items=[{"variant_id": "variant_X", "quantity": 1}])), "items.0.variant_id"),
-        (("draft", "create"), json.dumps(draft_body(items=[{"variant_sku": ESPRESSO_250, "quantity": 0}])), "items.0.quantity"),
-        (("draft", "create"), json.dumps(draft_body(items=[{"title": "x", "unit_price": -1, "quantity": 1}])), "items.0.unit_price"),
-        (("draft", "create"), json.dumps(draft_body(email="nope")), "email"),
-        (("draft", "create"), json.dumps(draft_body(shipping_address={"country_code": "qq"})), "shipping_address.country_code"),
+        (("draft", "create"), _body(items=[{"variant_sku": "NOPE", "quantity": 1}]), "items.0.variant_sku"),
+        (("draft", "create"), _body(items=[{"variant_barcode": "1", "quantity": 1}]), "items.0.variant_barcode"),
+        (("draft", "create"), _body(items=[{"variant_id": "variant_X", "quantity": 1}]), "items.0.variant_id"),
+        (("draft", "create"), _body(items=[{"variant_sku": ESPRESSO_250, "quantity": 0}]), "items.0.quantity"),
+        (("draft", "create"), _body(items=[{"title": "x", "unit_price": -1, "quantity": 1}]), "items.0.unit_price"),
+        (("draft", "create"), _body(email="nope"), "email"),
+        (("draft", "create"), _body(shipping_address={"country_code": "qq"}), "shipping_address.country_code"),
         (("draft", "add-item", d["id"], "--sku", ESPRESSO_250, "--quantity", "-3"), None, "quantity"),
         (("draft", "add-item", d["id"], "--sku", ESPRESSO_250, "--quantity", "100000"), None, "quantity"),
         (("draft", "mark-paid", d["id"], "--tender", "cash=1"), None, "still due"),

@@ -86,7 +86,10 @@ def build_document(
     total = subtotal - discount_total + shipping + tax_total
     card = Decimal("10.00")
     cash_due = total - card
-    tendered = cash_tendered if cash_tendered is not None else cash_due.quantize(Decimal(1), rounding="ROUND_CEILING") + 20
+    if cash_tendered is not None:
+        tendered = cash_tendered
+    else:
+        tendered = cash_due.quantize(Decimal(1), rounding="ROUND_CEILING") + 20
     change = tendered - cash_due
     address = PartyAddress(
         name=customer_name,
@@ -98,7 +101,7 @@ def build_document(
         phone="+48 600 100 200",
         country_code="PL",
     )
-    moment = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
     return InvoiceDocument(
         shop=ShopDetails(
             name="Tilldesk Test Shop",

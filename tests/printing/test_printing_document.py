@@ -46,7 +46,9 @@ def test_float_amount_on_a_line_is_rejected(field):
 
 def test_float_amount_in_totals_is_rejected():
     with pytest.raises(InvalidDocumentError, match=r"InvoiceTotals\.total must be a Decimal"):
-        InvoiceTotals(subtotal=Decimal(1), tax_total=Decimal(0), total=1.0, amount_due=Decimal(1), paid_total=Decimal(1))
+        InvoiceTotals(
+            subtotal=Decimal(1), tax_total=Decimal(0), total=1.0, amount_due=Decimal(1), paid_total=Decimal(1)
+        )
 
 
 def test_float_in_a_whole_document_is_rejected(make_document):
@@ -73,7 +75,9 @@ def test_tax_rate_is_a_percentage():
 
 def test_change_must_match_cash_tendered():
     with pytest.raises(InvalidDocumentError, match="change_given must be amount_tendered - amount"):
-        TenderLine(kind="cash", label="Cash", amount=Decimal("8"), amount_tendered=Decimal("10"), change_given=Decimal("1"))
+        TenderLine(
+            kind="cash", label="Cash", amount=Decimal("8"), amount_tendered=Decimal("10"), change_given=Decimal("1")
+        )
 
 
 def test_unknown_tender_kind_is_rejected():

@@ -43,7 +43,8 @@ def test_every_line_tax_and_total_is_on_the_invoice(make_document, pdf_tools):
     assert doc.invoice_number in text
     assert "#42" in text
     for tax in doc.tax_lines:
-        label = f"VAT {pdf_tools.plain(format_rate(tax.rate, doc.locale))} on {pdf_tools.money(doc, tax.taxable_amount)}"
+        rate = pdf_tools.plain(format_rate(tax.rate, doc.locale))
+        label = f"VAT {rate} on {pdf_tools.money(doc, tax.taxable_amount)}"
         assert label in words
         assert pdf_tools.money(doc, tax.amount) in words
     assert words[words.index("Total", words.index("Subtotal")) + 1] == pdf_tools.money(doc, doc.totals.total)
