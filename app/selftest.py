@@ -34,9 +34,9 @@ def run(out: Any = None) -> int:
 
             app = state["app"]
             variants = queries.search_variants("", app.uow(), 2)
-            draft = drafts.create_draft({"email": "selftest@example.com", "items": [
-                {"variant_id": variants[0].id, "quantity": 2}, {"title": "Self-test item", "unit_price": "1.25", "quantity": 1}]},
-                app.uow())
+            items = [{"variant_id": variants[0].id, "quantity": 2},
+                     {"title": "Self-test item", "unit_price": "1.25", "quantity": 1}]
+            draft = drafts.create_draft({"email": "selftest@example.com", "items": items}, app.uow())
             state["draft"] = draft
 
         def mark_paid() -> None:
