@@ -136,7 +136,7 @@ def cmd_draft(args: argparse.Namespace) -> None:
             if not region_id or region_id not in regions:
                 raise BadInput(f"region_id: {'is required' if not region_id else f'region {region_id} does not exist'}")
             body = from_v1(body, regions[region_id].currency_code)
-        _emit({"draft_order": serialize.draft_order(drafts.create_draft(body, app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.create_draft(body, app.uow()).value)})
     elif action == "list":
         page = queries.list_drafts({"q": args.q, "status": args.status, "created_from": args.date_from,
                                     "created_to": args.date_to, "limit": args.limit, "offset": args.offset},
@@ -147,7 +147,7 @@ def cmd_draft(args: argparse.Namespace) -> None:
         _emit({"draft_order": serialize.draft_order(drafts.get_draft(rid(), app.uow()))})
     elif action == "update":
         body = _read_json(args.file)
-        _emit({"draft_order": serialize.draft_order(drafts.update_draft({**body, "draft_id": rid()}, app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.update_draft({**body, "draft_id": rid()}, app.uow()).value)})
     elif action == "add-item":
         body: dict[str, Any] = {"draft_id": rid(), "quantity": args.quantity}
         for k in ("variant_id", "variant_sku", "variant_barcode", "title"):
@@ -155,14 +155,14 @@ def cmd_draft(args: argparse.Namespace) -> None:
                 body[k] = getattr(args, k)
         if args.unit_price is not None:
             body["unit_price"] = args.unit_price
-        _emit({"draft_order": serialize.draft_order(drafts.add_line_item(body, app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.add_line_item(body, app.uow()).value)})
     elif action == "update-item":
         body = {"draft_id": rid(), "item_id": args.item_id}
         if args.quantity is not None:
             body["quantity"] = args.quantity
         if args.unit_price is not None:
             body["unit_price"] = args.unit_price
-        _emit({"draft_order": serialize.draft_order(drafts.update_line_item(body, app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.update_line_item(body, app.uow()).value)})
     elif action == "remove-item":
         _emit({"draft_order": serialize.draft_order(
             drafts.remove_line_item({"draft_id": rid(), "item_id": args.item_id}, app.uow()))})
@@ -170,18 +170,18 @@ def cmd_draft(args: argparse.Namespace) -> None:
         body = {"draft_id": rid(), "shipping_option_id": args.option_id}
         if args.amount is not None:
             body["amount"] = args.amount
-        _emit({"draft_order": serialize.draft_order(drafts.set_shipping_method(body, app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.set_shipping_method(body, app.uow()).value)})
     elif action in ("apply-promo", "remove-promo"):
         fn = drafts.apply_promo_code if action == "apply-promo" else drafts.remove_promo_code
         _emit({"draft_order": serialize.draft_order(fn({"draft_id": rid(), "code": args.code}, app.uow()))})
     elif action == "cancel":
-        _emit({"draft_order": serialize.draft_order(drafts.cancel_draft(rid(), app.uow()))})
+        _emit({"draft_order": serialize.draft_order(drafts.cancel_draft(rid(), app.uow()).value)})
     elif action == "delete":
-        deleted = drafts.delete_draft(rid(), app.uow())
+        deleted = drafts.delete_draft(rid(), app.uow()).value
         _emit({"id": deleted, "object": "draft-order", "deleted": True})
     elif action == "mark-paid":
         tenders = [_parse_tender(t) for t in args.tender or []]
-        _emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()))})
+        _emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value)})
 
 
 def cmd_order(args: argparse.Namespace) -> None:
@@ -196,9 +196,13 @@ def cmd_order(args: argparse.Namespace) -> None:
                "limit": args.limit, "offset": args.offset})
         return
     oid = queries.resolve_id("order", args.id, app.uow())
-    fn: Callable[..., Any] = {"show": orders.get_order, "complete": orders.complete_order,
-                              "cancel": orders.cancel_order, "archive": orders.archive_order}[args.action]
-    _emit({"order": serialize.order(fn(oid, app.uow()))})
+    if args.action == "show":
+        order = orders.get_order(oid, app.uow())
+    else:
+        act = {"complete": orders.complete_order, "cancel": orders.cancel_order,
+               "archive": orders.archive_order}[args.action]
+        order = act(oid, app.uow()).value
+    _emit({"order": serialize.order(order)})
 
 
 def cmd_invoice(args: argparse.Namespace) -> None:

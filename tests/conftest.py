@@ -62,13 +62,13 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
 def create_draft(app: Any, **overrides: Any) -> Any:
     from app.services import drafts
 
-    return drafts.create_draft(draft_body(**overrides), app.uow())
+    return drafts.create_draft(draft_body(**overrides), app.uow()).value
 
 
 def mark_paid(app: Any, draft_id: str, *tenders: dict[str, Any]) -> Any:
     from app.services import orders
 
-    return orders.mark_paid({"draft_id": draft_id, "tenders": list(tenders)}, app.uow())
+    return orders.mark_paid({"draft_id": draft_id, "tenders": list(tenders)}, app.uow()).value
 
 
 def table_counts(path: Path) -> dict[str, int]:

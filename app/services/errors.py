@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.domain.errors import InvalidValue
+
+M = TypeVar("M", bound=BaseModel)
 
 
 _NAMED = re.compile(r"^([a-z_][a-z0-9_]*): (.+)$", re.S)
@@ -57,8 +61,11 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     return InputError(errors)
 
 
-def parse(model, data, prefix: str = ""):  # type: ignore[no-untyped-def]
-    """Validate `data` into the command `model`, raising InputError with every bad field named."""
+def parse(model: type[M], data: M | Mapping[str, Any], prefix: str = "") -> M:
+    """Validate `data` into the command `model`, raising InputError with every bad field named.
+    A command already built (and so validated) passes through."""
+    if isinstance(data, model):
+        return data
     try:
         return model.model_validate(data)
     except ValidationError as exc:

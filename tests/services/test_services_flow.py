@@ -47,30 +47,30 @@ def test_every_draft_edit_end_to_end(app, db_path) -> None:  # type: ignore[no-u
     d = create_draft(app)
     uow = app.uow
     d = drafts.update_draft({"draft_id": d.id, "email": "new@example.com", "metadata": {"note": "ring twice"},
-                             "no_notification_order": True, "customer_id": CUSTOMER_MAEVE}, uow())
+                             "no_notification_order": True, "customer_id": CUSTOMER_MAEVE}, uow()).value
     assert (d.email, d.metadata, d.no_notification_order, d.customer_id) == (
         "new@example.com", {"note": "ring twice"}, True, CUSTOMER_MAEVE)
-    d = drafts.add_line_item({"draft_id": d.id, "variant_barcode": ESPRESSO_250_BARCODE, "quantity": 2}, uow())
+    d = drafts.add_line_item({"draft_id": d.id, "variant_barcode": ESPRESSO_250_BARCODE, "quantity": 2}, uow()).value
     assert len(d.items) == 2 and d.items[0].quantity == 5  # merged into the espresso line
     d = drafts.add_line_item({"draft_id": d.id, "variant_id": ESPRESSO_250_ID, "quantity": 1,
-                              "unit_price": "12.00"}, uow())
+                              "unit_price": "12.00"}, uow()).value
     assert len(d.items) == 3 and d.items[2].is_custom_price
     item = d.items[1]
-    d = drafts.update_line_item({"draft_id": d.id, "item_id": item.id, "quantity": 4, "unit_price": "3"}, uow())
+    d = drafts.update_line_item({"draft_id": d.id, "item_id": item.id, "quantity": 4, "unit_price": "3"}, uow()).value
     assert (d.items[1].quantity, d.items[1].unit_price) == (4, Decimal(3))
-    d = drafts.remove_line_item({"draft_id": d.id, "item_id": item.id}, uow())
+    d = drafts.remove_line_item({"draft_id": d.id, "item_id": item.id}, uow()).value
     assert item.id not in {i.id for i in d.items}
-    d = drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": USD_PICKUP}, uow())
+    d = drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": USD_PICKUP}, uow()).value
     assert [m.amount for m in d.shipping_methods] == [Decimal(0)]
-    d = drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": USD_PICKUP, "amount": "4.5"}, uow())
+    d = drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": USD_PICKUP, "amount": "4.5"}, uow()).value
     assert d.shipping_methods[0].amount == Decimal("4.5") and d.shipping_methods[0].is_custom_amount
-    d = drafts.apply_promo_code({"draft_id": d.id, "code": "welcome10"}, uow())
+    d = drafts.apply_promo_code({"draft_id": d.id, "code": "welcome10"}, uow()).value
     assert d.promo_codes == ("WELCOME10",) and d.totals.discount_subtotal == Decimal("8.7")  # 10 % of 75 + 12
-    d = drafts.remove_promo_code({"draft_id": d.id, "code": "WELCOME10"}, uow())
+    d = drafts.remove_promo_code({"draft_id": d.id, "code": "WELCOME10"}, uow()).value
     assert d.promo_codes == () and d.totals.discount_subtotal == 0
-    d = drafts.set_shipping_method({"draft_id": d.id}, uow())
+    d = drafts.set_shipping_method({"draft_id": d.id}, uow()).value
     assert d.shipping_methods == ()
-    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION}, uow())
+    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION}, uow()).value
     assert d.currency_code == "eur" and d.items[0].unit_price == Decimal("15.5") and d.is_tax_inclusive
     assert d.items[1].unit_price == Decimal(12)  # a custom price is kept as entered
     # every change was committed: a fresh start reads the same draft
@@ -85,9 +85,9 @@ def test_every_draft_edit_end_to_end(app, db_path) -> None:  # type: ignore[no-u
 
 def test_cancel_and_delete(app, db_path) -> None:  # type: ignore[no-untyped-def]
     a, b = create_draft(app), create_draft(app)
-    c = drafts.cancel_draft(a.id, app.uow())
+    c = drafts.cancel_draft(a.id, app.uow()).value
     assert c.canceled_at is not None and not c.is_editable
-    assert drafts.delete_draft(b.id, app.uow()) == b.id
+    assert drafts.delete_draft(b.id, app.uow()).value == b.id
     counts = table_counts(db_path)
     assert counts["draft_orders"] == 1 and counts["line_items"] == 2 and counts["addresses"] == 1
     with pytest.raises(Exception, match="does not exist"):
@@ -128,13 +128,13 @@ def test_order_lifecycle_through_services(app) -> None:  # type: ignore[no-untyp
     o2 = mark_paid(app, create_draft(app).id)
     assert o1.allowed_actions == ("complete", "cancel")
     with pytest.raises(Exception, match="only a completed or refunded order can be archived"):
-        orders.archive_order(o1.id, app.uow())
-    done = orders.complete_order(o1.id, app.uow())
+        orders.archive_order(o1.id, app.uow()).value
+    done = orders.complete_order(o1.id, app.uow()).value
     assert done.status == "completed" and done.completed_at is not None
-    assert orders.archive_order(o1.id, app.uow()).status == "archived"
-    assert orders.cancel_order(o2.id, app.uow()).status == "canceled"
+    assert orders.archive_order(o1.id, app.uow()).value.status == "archived"
+    assert orders.cancel_order(o2.id, app.uow()).value.status == "canceled"
     with pytest.raises(Exception, match="only a pending order can be completed"):
-        orders.complete_order(o2.id, app.uow())
+        orders.complete_order(o2.id, app.uow()).value
     assert orders.get_order(o2.id, app.uow()).status == "canceled"
 
 
@@ -145,7 +145,7 @@ def test_invoice_numbers_are_gapless_and_a_failed_mark_paid_consumes_none(app, d
     with pytest.raises(InsufficientPayment):
         mark_paid(app, ds[1].id, {"kind": "cash", "amount": "1"})
     # A failure after the number was drawn, inside the transaction, must roll the number back too.
-    from app.persistence.uow import OutboxRepository
+    from app.persistence.repositories import SqlOutboxRepository as OutboxRepository
 
     def boom(self, order_id, now):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
@@ -178,7 +178,7 @@ def test_search_drafts_and_orders(app) -> None:  # type: ignore[no-untyped-def]
     d = create_draft(app, email="dora@example.com")
     paid_d = mark_paid(app, d.id)
     assert (paid_d.display_id, d.display_id) == (2, 4)
-    drafts.cancel_draft(c.id, app.uow())
+    drafts.cancel_draft(c.id, app.uow()).value
 
     def draft_ids(**q):  # type: ignore[no-untyped-def]
         return [e.id for e in queries.list_drafts(q, app.uow()).entries]
@@ -280,16 +280,16 @@ def test_new_customer_is_created_locally_and_similar_ones_are_found(app) -> None
             "address": {"address_1": "Ehrenstraße 1", "city": "Köln", "country_code": "de", "postal_code": "50672"}}
     similar = customers.similar_customers(body, app.uow())
     assert [c.full_name for c in similar] == ["Zoë Müller"]  # the demo shop already has her
-    created = customers.create_customer(body, app.uow())
+    created = customers.create_customer(body, app.uow()).value
     assert created.id.startswith("cus_") and created.phone == "+492211234567"
     assert created.addresses[0].city == "Köln" and created.addresses[0].is_default_shipping
     with app.uow() as uow:
-        assert [c.id for c in uow.catalog.customers_created_locally()] == [created.id]
+        assert [c.id for c in uow.customers.created_locally()] == [created.id]
     with pytest.raises(InvalidValue, match="already exists") as err:
-        customers.create_customer(body, app.uow())
+        customers.create_customer(body, app.uow()).value
     assert err.value.field == "email"
     with pytest.raises(InputError) as bad:
-        customers.create_customer({**body, "email": "neu2@example.com", "phone": "12"}, app.uow())
+        customers.create_customer({**body, "email": "neu2@example.com", "phone": "12"}, app.uow()).value
     assert bad.value.errors[0].field == "phone"
 
 
@@ -302,7 +302,7 @@ def test_tax_inclusive_region_prices_only_catalog_lines_with_tax_inside(app) -> 
     d = drafts.create_draft({
         "region_id": europe.id, "shipping_address": {"first_name": "Zoë", "country_code": "de"},
         "items": [{"variant_id": variant.id, "quantity": 1}, {"title": "Gift wrap", "unit_price": "2.00", "quantity": 1}],
-        "shipping_methods": [{"shipping_option_id": option.id}]}, app.uow())
+        "shipping_methods": [{"shipping_option_id": option.id}]}, app.uow()).value
     catalog, custom = d.items
     assert catalog.is_tax_inclusive and not custom.is_tax_inclusive
     assert not d.shipping_methods[0].is_tax_inclusive

@@ -6,14 +6,13 @@ from decimal import Decimal
 
 from app.domain.draft_order import DraftOrder
 from app.domain.order import Order, OrderStatus, PaymentStatus
+from app.domain.outbox import STEPS, OutboxEntry
 from app.domain.pricing import PricedDraft, price_draft
 from app.domain.totals import Adjustment, LineTotals, OrderTotals
 
 from .context import UnitOfWork
 from .dto import DraftOrderDTO, LineItemDTO, OrderDTO, ShippingMethodDTO, SyncStateDTO
 from .snapshot import totals_from_dict
-
-SYNC_STEPS = 6
 
 
 def price(uow: UnitOfWork, draft: DraftOrder, *, strict: bool) -> PricedDraft:
@@ -24,7 +23,7 @@ def price(uow: UnitOfWork, draft: DraftOrder, *, strict: bool) -> PricedDraft:
 def customer_name(uow: UnitOfWork, draft: DraftOrder) -> str:
     if draft.customer_id:
         try:
-            name = uow.catalog.customer(draft.customer_id).full_name
+            name = uow.customers.get(draft.customer_id).full_name
             if name:
                 return name
         except Exception:  # a customer removed by a later sync still leaves the draft readable
@@ -42,7 +41,7 @@ def search_text(uow: UnitOfWork, draft: DraftOrder, invoice_number: str | None =
             parts += [addr.full_name, addr.company or "", addr.phone or "", "".join(c for c in addr.phone or "" if c.isdigit())]
     if draft.customer_id:
         try:
-            c = uow.catalog.customer(draft.customer_id)
+            c = uow.customers.get(draft.customer_id)
             parts += [c.phone or "", "".join(ch for ch in c.phone or "" if ch.isdigit())]
         except Exception:
             pass
@@ -111,10 +110,10 @@ def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
         completed_at=draft.completed_at, created_at=draft.created_at, updated_at=draft.updated_at, totals=totals)
 
 
-def sync_dto(row) -> SyncStateDTO | None:  # type: ignore[no-untyped-def]
+def sync_dto(row: OutboxEntry | None) -> SyncStateDTO | None:
     if row is None:
         return None
-    return SyncStateDTO(state=row.state, step=row.step, steps=SYNC_STEPS, attempts=row.attempts,
+    return SyncStateDTO(state=row.state, step=row.step, steps=STEPS, attempts=row.attempts,
                         last_error=row.last_error, server_order_id=row.server_order_id,
                         server_display_id=row.server_display_id, updated_at=row.updated_at)
 
