@@ -3,7 +3,6 @@ search-box helpers of the list views."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,15 +36,3 @@ def display_ids(q: str | None) -> tuple[str | None, list[int]]:
     wanted = [int(w[1:]) for w in parts if len(w) > 1 and w[0] == "#" and w[1:].isdigit()]
     rest = " ".join(w for w in parts if not (len(w) > 1 and w[0] == "#" and w[1:].isdigit()))
     return rest, wanted
-
-
-def text(*parts: object) -> str:
-    return " ".join(str(p).lower() for p in parts if p not in (None, ""))
-
-
-def parse_ts(v: Any) -> datetime | None:
-    if not v:
-        return None
-    if isinstance(v, datetime):
-        return v
-    return datetime.fromisoformat(str(v).replace("Z", "+00:00"))

@@ -4,7 +4,6 @@ sales channels, products and variants, shipping options, promotions."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
@@ -13,8 +12,9 @@ from app.domain.catalog import Customer, Promotion, Region, SalesChannel, Shippi
 from app.domain.errors import NotFound
 
 from .. import mapping as m
+from .. import records as rec
 from .. import rows as r
-from ._base import SqlRepository, like, parse_ts, text
+from ._base import SqlRepository, like
 from .customers import SqlCustomerRepository
 
 _MODELS: dict[str, Any] = {
@@ -168,53 +168,24 @@ class SqlCatalogRepository(SqlRepository):
         return row
 
     def _upsert_regions(self, d: dict[str, Any]) -> None:
-        self._merge(r.RegionRow, "id", dict(
-            id=d["id"], name=d["name"], currency_code=d["currency_code"].lower(),
-            countries=[c.lower() for c in d.get("countries", [])],
-            is_tax_inclusive=bool(d.get("is_tax_inclusive", False)),
-            automatic_taxes=bool(d.get("automatic_taxes", True)), updated_at=parse_ts(d.get("updated_at"))))
+        self._merge(r.RegionRow, "id", rec.region(d))
 
     def _upsert_tax_rates(self, d: dict[str, Any]) -> None:
-        self._merge(r.TaxRateRow, "id", dict(
-            id=d["id"], name=d.get("name") or d.get("code") or "Tax", code=d.get("code") or d["id"],
-            country_code=d["country_code"].lower(),
-            province_code=(d.get("province_code") or None) and d["province_code"].lower(),
-            rate=Decimal(str(d["rate"])), updated_at=parse_ts(d.get("updated_at"))))
+        self._merge(r.TaxRateRow, "id", rec.tax_rate(d))
 
     def _upsert_sales_channels(self, d: dict[str, Any]) -> None:
-        self._merge(r.SalesChannelRow, "id", dict(id=d["id"], name=d["name"], description=d.get("description"),
-                                                   updated_at=parse_ts(d.get("updated_at"))))
+        self._merge(r.SalesChannelRow, "id", rec.sales_channel(d))
 
     def _upsert_products(self, d: dict[str, Any]) -> None:
-        prod = self._merge(r.ProductRow, "id", dict(
-            id=d["id"], title=d["title"], subtitle=d.get("subtitle"), handle=d.get("handle"),
-            description=d.get("description"), status=d.get("status") or "published",
-            updated_at=parse_ts(d.get("updated_at"))))
+        prod = self._merge(r.ProductRow, "id", rec.product(d))
         keep = set()
-        for v in d.get("variants", []):
-            keep.add(v["id"])
-            prices = {p["currency_code"].lower(): str(Decimal(str(p["amount"]))) for p in v.get("prices", [])}
-            row = self.s.get(r.VariantRow, v["id"])
-            values = dict(id=v["id"], product_id=prod.id, title=v.get("title") or "Default", sku=v.get("sku"),
-                          barcode=v.get("barcode"), prices=prices,
-                          search_text=text(d["title"], v.get("title"), v.get("sku"), v.get("barcode")),
-                          updated_at=parse_ts(v.get("updated_at")))
-            if row is None:
-                self.s.add(r.VariantRow(**values))
-            else:
-                for k, val in values.items():
-                    setattr(row, k, val)
+        for values in rec.variants(d):
+            keep.add(values["id"])
+            self._merge(r.VariantRow, "id", values)
         self.s.execute(delete(r.VariantRow).where(r.VariantRow.product_id == prod.id, r.VariantRow.id.not_in(keep)))
 
     def _upsert_shipping_options(self, d: dict[str, Any]) -> None:
-        self._merge(r.ShippingOptionRow, "id", dict(
-            id=d["id"], name=d["name"], region_id=d["region_id"], amount=Decimal(str(d["amount"])),
-            price_type=d.get("price_type", "flat"), updated_at=parse_ts(d.get("updated_at"))))
+        self._merge(r.ShippingOptionRow, "id", rec.shipping_option(d))
 
     def _upsert_promotions(self, d: dict[str, Any]) -> None:
-        am = d["application_method"]
-        self._merge(r.PromotionRow, "id", dict(
-            id=d["id"], code=d["code"], status=d.get("status", "active"), is_automatic=bool(d.get("is_automatic")),
-            type=am["type"], target_type=am["target_type"], allocation=am.get("allocation") or "across",
-            value=Decimal(str(am["value"])), currency_code=am.get("currency_code"),
-            max_quantity=am.get("max_quantity"), updated_at=parse_ts(d.get("updated_at"))))
+        self._merge(r.PromotionRow, "id", rec.promotion(d))

@@ -11,11 +11,11 @@ from app.domain.catalog import Customer
 from app.domain.errors import NotFound
 
 from .. import mapping as m
+from .. import records as rec
 from .. import rows as r
-from ._base import SqlRepository, like, parse_ts, text
+from ..records import ADDRESS_FIELDS
+from ._base import SqlRepository, like
 
-ADDRESS_FIELDS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "province",
-                  "postal_code", "country_code", "phone")
 
 
 class SqlCustomerRepository(SqlRepository):
@@ -52,22 +52,14 @@ class SqlCustomerRepository(SqlRepository):
     def upsert(self, d: dict[str, Any], *, created_locally: bool = False) -> None:
         """Insert or replace one customer given in the neutral catalog shape."""
         row = self.s.get(r.CustomerRow, d["id"], options=[selectinload(r.CustomerRow.addresses)])
-        values = dict(id=d["id"], email=d["email"], first_name=d.get("first_name"), last_name=d.get("last_name"),
-                      phone=d.get("phone"), company_name=d.get("company_name"),
-                      has_account=bool(d.get("has_account", False)),
-                      search_text=text(d.get("first_name"), d.get("last_name"), d.get("email"), d.get("company_name"),
-                                        "".join(ch for ch in (d.get("phone") or "") if ch.isdigit())),
-                      updated_at=parse_ts(d.get("updated_at")))
+        values = rec.customer(d)
         if row is None:
             row = r.CustomerRow(created_locally=created_locally, **values)
             self.s.add(row)
         else:
             for k, v in values.items():
                 setattr(row, k, v)
-        row.addresses = [r.CustomerAddressRow(
-            id=a["id"], is_default_shipping=bool(a.get("is_default_shipping")),
-            is_default_billing=bool(a.get("is_default_billing")), **{f: a.get(f) for f in ADDRESS_FIELDS})
-            for a in d.get("addresses", [])]
+        row.addresses = [r.CustomerAddressRow(**a) for a in rec.customer_addresses(d)]
 
     # -- the sync's view: server ids of customers created here ---------------------------
     def sync_info(self, customer_id: str) -> dict[str, Any] | None:
