@@ -26,6 +26,8 @@ from app.domain.prints import PrintRecord
 from app.persistence import mapping as m
 from app.persistence import records as rec
 from app.persistence import rows as r
+from app.persistence.uow import SqlUnitOfWork
+from app.services.context import UnitOfWork
 
 
 @dataclass
@@ -405,3 +407,8 @@ class FakeUnitOfWork:
 
     def flush(self) -> None:
         pass
+
+
+def _conforms(sql: SqlUnitOfWork, fake: FakeUnitOfWork) -> tuple[UnitOfWork, UnitOfWork]:
+    """Never called: mypy checks here that both units of work implement the services' Protocols."""
+    return sql, fake

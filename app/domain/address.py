@@ -3,7 +3,7 @@ phone numbers needs data packages and lives at the edge (services); the domain h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ADDRESS_FIELDS = (
@@ -33,9 +33,6 @@ class Address:
 
     def same_place_as(self, other: "Address | None") -> bool:
         return other is not None and all(getattr(self, f) == getattr(other, f) for f in ADDRESS_FIELDS)
-
-    def with_id(self, new_id: str) -> "Address":
-        return replace(self, id=new_id)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -7,10 +7,14 @@ amount is due, tendered or printed, with one named rule per currency.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 from .errors import InvalidValue
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Medusa's bignumber.js adds, subtracts and multiplies exactly and rounds only divisions (to 20
 # places after the point, half up). A 200-digit context keeps our sums and products exact too.
@@ -85,10 +89,10 @@ def money_str(amount: Decimal, currency_code: str) -> str:
     return format(round_money(amount, currency_code), "f")
 
 
-def exact(fn):  # type: ignore[no-untyped-def]
+def exact(fn: Callable[P, R]) -> Callable[P, R]:
     """Run a whole computation in the exact context: a bare `a + b` elsewhere would round at 28 digits."""
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with localcontext(MONEY_CONTEXT):
             return fn(*args, **kwargs)
     return wrapper

@@ -131,7 +131,8 @@ def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Edi
         if cmd.customer_id:
             customer = uow.customers.get(cmd.customer_id)
             email = email or customer.email
-        channel = cmd.sales_channel_id or uow.settings.get("default_sales_channel_id")
+        default_channel = uow.settings.get("default_sales_channel_id")
+        channel = cmd.sales_channel_id or (str(default_channel) if default_channel else None)
         if channel:
             uow.catalog.sales_channel(channel)
         now = clock.now()

@@ -35,7 +35,7 @@ class InputError(InvalidValue):
         return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in self.errors)
 
 
-def _msg(err: dict) -> str:  # type: ignore[type-arg]
+def _msg(err: dict[str, Any]) -> str:
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -51,7 +51,7 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     errors = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
-        msg = _msg(err)
+        msg = _msg(dict(err))
         # Model-level validators name their field as "field: message"; move it into the path.
         m = _NAMED.match(msg)
         if m:

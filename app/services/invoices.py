@@ -44,7 +44,7 @@ def _party(a: Address | None, fallback_name: str = "") -> PartyAddress | None:
     country = pycountry.countries.get(alpha_2=(a.country_code or "").upper()) if a.country_code else None
     province = a.province or ""
     if province and "-" in province:
-        sub = pycountry.subdivisions.get(code=province.upper())
+        sub = pycountry.subdivisions.get(code=province.upper())  # type: ignore[no-untyped-call]
         province = sub.name if sub is not None else province
     return PartyAddress(
         name=a.full_name or fallback_name, company=a.company or "",

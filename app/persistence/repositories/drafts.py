@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.draft_order import DraftOrder
@@ -64,7 +64,7 @@ class SqlDraftRepository(SqlRepository):
         if wanted:
             where.append(r.DraftOrderRow.display_id.in_(wanted))
         if statuses:
-            conds = []
+            conds: list[ColumnElement[bool]] = []
             for st in statuses:
                 if st == "canceled":
                     conds.append(r.DraftOrderRow.canceled_at.is_not(None))
