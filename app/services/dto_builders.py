@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from app.domain.draft_order import DraftOrder
 from app.domain.order import Order, OrderStatus, PaymentStatus
@@ -84,6 +85,15 @@ def _region_info(uow: UnitOfWork, region_id: str) -> tuple[str, bool]:
         return region_id, False
 
 
+def _from_draft(uow: UnitOfWork, draft: DraftOrder, totals: OrderTotals,
+                adjustments: dict[str, list[Adjustment]]) -> dict[str, Any]:
+    """The fields a draft and the order paid from it both show, taken from the draft."""
+    return dict(customer_name=customer_name(uow, draft), sales_channel_id=draft.sales_channel_id,
+                items=_items(draft, totals, adjustments), shipping_address=draft.shipping_address,
+                billing_address=draft.billing_address, shipping_methods=_methods(draft, totals),
+                promo_codes=tuple(draft.promo_codes), metadata=dict(draft.metadata))
+
+
 def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
     problems: tuple[tuple[str, str], ...] = ()
     if draft.order_id is not None:
@@ -101,12 +111,9 @@ def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
         id=draft.id, display_id=draft.display_id, status=draft.status.value, is_editable=draft.is_editable,
         region_id=draft.region_id, region_name=region_name, currency_code=draft.currency_code,
         is_tax_inclusive=incl, email=draft.email, customer_id=draft.customer_id,
-        customer_name=customer_name(uow, draft), sales_channel_id=draft.sales_channel_id,
-        items=_items(draft, totals, adjustments), shipping_address=draft.shipping_address,
-        billing_address=draft.billing_address, shipping_methods=_methods(draft, totals),
-        promo_codes=tuple(draft.promo_codes), promo_discounts=tuple(discounts.items()), promo_problems=problems,
+        promo_discounts=tuple(discounts.items()), promo_problems=problems,
         no_notification_order=draft.no_notification_order, idempotency_key=draft.idempotency_key,
-        metadata=dict(draft.metadata), order_id=draft.order_id, canceled_at=draft.canceled_at,
+        order_id=draft.order_id, canceled_at=draft.canceled_at, **_from_draft(uow, draft, totals, adjustments),
         completed_at=draft.completed_at, created_at=draft.created_at, updated_at=draft.updated_at, totals=totals)
 
 
@@ -142,12 +149,9 @@ def order_dto(uow: UnitOfWork, order: Order) -> OrderDTO:
         payment_status=order.payment_status.value, fulfillment_status=order.fulfillment_status.value,
         invoice_number=order.invoice_number, draft_order_id=draft.id, draft_display_id=draft.display_id,
         region_id=order.region_id, currency_code=order.currency_code, is_tax_inclusive=incl, email=order.email,
-        customer_id=order.customer_id, customer_name=customer_name(uow, draft),
-        sales_channel_id=draft.sales_channel_id, items=_items(draft, totals, adjustments),
-        shipping_address=draft.shipping_address, billing_address=draft.billing_address,
-        shipping_methods=_methods(draft, totals), promo_codes=tuple(draft.promo_codes),
-        payments=tuple(order.payments), totals=totals_paid, change_given=order.change_given,
-        external_id=order.external_id, metadata=dict(draft.metadata), canceled_at=order.canceled_at,
+        customer_id=order.customer_id, payments=tuple(order.payments), totals=totals_paid,
+        change_given=order.change_given, external_id=order.external_id, canceled_at=order.canceled_at,
+        **_from_draft(uow, draft, totals, adjustments),
         completed_at=order.completed_at, archived_at=order.archived_at, created_at=order.created_at,
         sync=sync_dto(uow.outbox.for_order(order.id)),
         print_counts={k: uow.prints.count(order.id, k) for k in ("a4", "receipt")},
