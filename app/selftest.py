@@ -36,7 +36,7 @@ def run(out: Any = None) -> int:
             variants = queries.search_variants("", app.uow(), 2)
             items = [{"variant_id": variants[0].id, "quantity": 2},
                      {"title": "Self-test item", "unit_price": "1.25", "quantity": 1}]
-            draft = drafts.create_draft({"email": "selftest@example.com", "items": items}, app.uow())
+            draft = drafts.create_draft({"email": "selftest@example.com", "items": items}, app.uow()).value
             state["draft"] = draft
 
         def mark_paid() -> None:
@@ -44,7 +44,7 @@ def run(out: Any = None) -> int:
 
             draft = state["draft"]
             order = orders.mark_paid({"draft_id": draft.id, "tenders": [
-                {"kind": "cash", "amount": str(draft.amount_due + 10)}]}, state["app"].uow())
+                {"kind": "cash", "amount": str(draft.amount_due + 10)}]}, state["app"].uow()).value
             if order.invoice_number is None or order.payment_status != "captured":
                 raise RuntimeError("the order was not recorded as paid")
             state["order"] = order

@@ -45,6 +45,28 @@ def app(db_path: Path) -> Iterator[Any]:
         a.close()
 
 
+@pytest.fixture(params=["sqlite", "memory"])
+def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A shop with the demo catalog, for tests that only talk to the services: once on a real
+    SQLite file, once on the in-memory FakeUnitOfWork (tests/fake_uow.py). Both answer ``uow()``."""
+    from app.services.demo import load_demo_shop
+
+    if request.param == "memory":
+        from tests.fake_uow import FakeShop
+
+        fake = FakeShop()
+        assert load_demo_shop(fake.uow())
+        yield fake
+        return
+    from app.bootstrap import start
+
+    a = start(tmp_path / "tilldesk.sqlite", demo=True)
+    try:
+        yield a
+    finally:
+        a.close()
+
+
 def draft_body(**overrides: Any) -> dict[str, Any]:
     """A typical phone order in the USD region: 3 x espresso and a custom gift wrap, NY address."""
     body: dict[str, Any] = {
@@ -62,13 +84,13 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
 def create_draft(app: Any, **overrides: Any) -> Any:
     from app.services import drafts
 
-    return drafts.create_draft(draft_body(**overrides), app.uow())
+    return drafts.create_draft(draft_body(**overrides), app.uow()).value
 
 
 def mark_paid(app: Any, draft_id: str, *tenders: dict[str, Any]) -> Any:
     from app.services import orders
 
-    return orders.mark_paid({"draft_id": draft_id, "tenders": list(tenders)}, app.uow())
+    return orders.mark_paid({"draft_id": draft_id, "tenders": list(tenders)}, app.uow()).value
 
 
 def table_counts(path: Path) -> dict[str, int]:

@@ -275,8 +275,7 @@ class MainWindow(QMainWindow):
     def new_draft(self) -> None:
         self.editor.flush()
         app = self.app
-        self.ops.run(lambda: drafts.create_draft({}, app.uow()), success=self._new_draft_shown,
-                     changes=lambda d: Changes(draft_ids=(d.id,)))
+        self.ops.run(lambda: drafts.create_draft({}, app.uow()), success=self._new_draft_shown)
 
     def _new_draft_shown(self, d: DraftOrderDTO) -> None:
         self.editor.show_draft(d, fresh=True)

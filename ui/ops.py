@@ -6,6 +6,9 @@ SQLAlchemy session never crosses threads. Edits go through ONE worker thread in 
 order: two quick edits to the same draft must reach SQLite in the order they were typed.
 Read-only look-ups (search-as-you-type) use a second worker so a slow search never holds up an
 edit, and only the newest answer for a given channel is delivered.
+
+A service says what it changed (``OpResult``): the runner hands its value to ``success`` and
+broadcasts its changes, so no call site writes a change set by hand.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.domain.errors import DomainError
-from app.services.dto import Changes
+from app.domain.changes import Changes, OpResult
 
 from .none_guard import install as _guard_none
 
@@ -58,8 +61,12 @@ def describe_error(exc: Exception) -> str:
 
 
 class OpRunner(QObject):
-    """`run(fn, success=..., error=..., changes=...)`. With synchronous=True (tests) the call
-    runs inline and callbacks fire before run() returns."""
+    """`run(fn, success=..., error=...)`. With synchronous=True (tests) the call runs inline and
+    callbacks fire before run() returns.
+
+    `changes=` is a leftover of the hand-written change sets: it is used only when the call is not
+    a service returning an OpResult (the service's own changes always win). It goes once the last
+    call sites (draft editor, sync panel) are moved."""
 
     changed = Signal(object)  # Changes
     failed = Signal(str, object)  # message, exception: the window shows it in one consistent way
@@ -128,10 +135,15 @@ class OpRunner(QObject):
                     return
                 self.failed.emit(describe_error(exc), exc)
                 return
+            said: Changes | None = None
+            if isinstance(result, OpResult):
+                result, said = result.value, result.changes
+            elif changes is not None:
+                said = changes(result) if callable(changes) else changes
             if success is not None:
                 success(result)
-            if changes is not None:
-                self.changed.emit(changes(result) if callable(changes) else changes)
+            if said:
+                self.changed.emit(said)
 
         if self.synchronous:
             finish(*_call(fn))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from app.bootstrap import App
 from app.domain.address import Address
 from app.services import orders
-from app.services.dto import Changes, OrderDTO
+from app.services.dto import OrderDTO
 
 from .address_form import province_name
 from .formatting import money, status_text
@@ -184,5 +184,4 @@ class OrderView(QWidget):
             return
         fn = {"complete": orders.complete_order, "cancel": orders.cancel_order, "archive": orders.archive_order}[action]
         app = self.app
-        self.ops.run(lambda: fn(o.id, app.uow()), success=self.show_order,
-                     changes=lambda r: Changes(order_ids=(r.id,), outbox=True))
+        self.ops.run(lambda: fn(o.id, app.uow()), success=self.show_order)

@@ -70,7 +70,8 @@ def cmd_draft(args: argparse.Namespace) -> None:
         return queries.resolve_id("draft", args.id, app.uow())
 
     def show(draft: Any) -> None:
-        emit({"draft_order": serialize.draft_order(draft)})
+        # Edits answer with OpResult (value and changes); `show` reads a plain DTO.
+        emit({"draft_order": serialize.draft_order(getattr(draft, "value", draft))})
 
     body: dict[str, Any]
     if action == "create":
@@ -123,8 +124,8 @@ def cmd_draft(args: argparse.Namespace) -> None:
     elif action == "cancel":
         show(drafts.cancel_draft(rid(), app.uow()))
     elif action == "delete":
-        deleted = drafts.delete_draft(rid(), app.uow())
+        deleted = drafts.delete_draft(rid(), app.uow()).value
         emit({"id": deleted, "object": "draft-order", "deleted": True})
     elif action == "mark-paid":
         tenders = [parse_tender(t) for t in args.tender or []]
-        emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()))})
+        emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value)})

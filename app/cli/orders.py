@@ -46,9 +46,13 @@ def cmd_order(args: argparse.Namespace) -> None:
               "limit": args.limit, "offset": args.offset})
         return
     oid = queries.resolve_id("order", args.id, app.uow())
-    fn: Callable[..., Any] = {"show": orders.get_order, "complete": orders.complete_order,
-                              "cancel": orders.cancel_order, "archive": orders.archive_order}[args.action]
-    emit({"order": serialize.order(fn(oid, app.uow()))})
+    if args.action == "show":
+        order = orders.get_order(oid, app.uow())
+    else:
+        act = {"complete": orders.complete_order, "cancel": orders.cancel_order,
+               "archive": orders.archive_order}[args.action]
+        order = act(oid, app.uow()).value
+    emit({"order": serialize.order(order)})
 
 
 def cmd_invoice(args: argparse.Namespace) -> None:

@@ -6,12 +6,13 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain import clock
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest schema revision this Tilldesk writes. Opening a database already at it needs no
 # alembic at all (importing alembic costs about a quarter of a second of start-up);
 # tests/migrations checks that this constant is alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 class DatabaseError(Exception):
@@ -94,7 +95,7 @@ def _check_file(path: Path) -> None:
 
 
 def _backup(path: Path, current: str | None) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.stem}.backup-{current or 'empty'}-{stamp}{path.suffix or '.sqlite'}")
     src = sqlite3.connect(str(path))
     try:

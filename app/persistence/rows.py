@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.domain.outbox import OutboxKind
+
 from .types import DecimalText, JSONText, UTCDateTime
 
 NAMING = {
@@ -287,11 +289,13 @@ class OutboxRow(Base):
     """One paid order waiting to reach the backend; the push is a persisted step machine."""
 
     __tablename__ = "outbox"
+    # One entry per (order, kind): the sale, later its refund or cancellation (app.domain.outbox).
+    __table_args__ = (UniqueConstraint("order_id", "kind", name="uq_outbox_order_kind"),)
     id: Mapped[str] = mapped_column(primary_key=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), unique=True)
-    kind: Mapped[str] = mapped_column(default="push_order")
-    state: Mapped[str] = mapped_column(index=True)  # queued | in_progress | synced | needs_attention | discarded
-    step: Mapped[int] = mapped_column(default=0)  # steps finished, 0..6
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(default=OutboxKind.SALE.value)
+    state: Mapped[str] = mapped_column(index=True)  # one of app.domain.outbox.STATES
+    step: Mapped[int] = mapped_column(default=0)  # steps finished, 0..STEPS
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # server ids learnt so far
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None]

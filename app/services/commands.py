@@ -34,13 +34,14 @@ def _country(code: str) -> Any:
 def normalize_province(country_code: str, province: str) -> str:
     """ISO 3166-2 in lower case as Medusa stores it ('us-ny'); accepts 'NY', 'US-NY' or 'New York'."""
     country = country_code.upper()
-    subdivisions = list(pycountry.subdivisions.get(country_code=country) or [])
+    subdivisions: list[Any] = list(pycountry.subdivisions.get(country_code=country) or [])  # type: ignore[no-untyped-call]
     p = province.strip()
     code = p.upper() if "-" in p else f"{country}-{p.upper()}"
     for s in subdivisions:
         if s.code.upper() == code or s.name.casefold() == p.casefold():
-            return s.code.lower()
-    raise ValueError(f"{province!r} is not a province or state of {pycountry.countries.get(alpha_2=country).name}")
+            return str(s.code).lower()
+    found = _country(country)
+    raise ValueError(f"{province!r} is not a province or state of {found.name if found else country}")
 
 
 def normalize_phone(phone: str, country_code: str | None) -> str:

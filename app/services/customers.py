@@ -7,6 +7,7 @@ from typing import Any
 
 from app.domain import ids
 from app.domain.catalog import Customer, CustomerAddress
+from app.domain.changes import OpResult
 from app.domain.errors import InvalidValue
 
 from .commands import NewCustomer
@@ -16,28 +17,28 @@ from .errors import parse
 
 def similar_customers(cmd: NewCustomer | dict[str, Any], uow: UnitOfWork, limit: int = 5) -> list[Customer]:
     """Existing customers with the same email or phone, or the same first and last name."""
-    cmd = parse(NewCustomer, cmd) if isinstance(cmd, dict) else cmd
+    cmd = parse(NewCustomer, cmd)
     found: dict[str, Customer] = {}
     with uow:
-        by_email = uow.catalog.customer_by_email(str(cmd.email))
+        by_email = uow.customers.by_email(str(cmd.email))
         if by_email is not None:
             found[by_email.id] = by_email
         if cmd.phone:
-            for c in uow.catalog.search_customers(cmd.phone.lstrip("+"), limit):
+            for c in uow.customers.search(cmd.phone.lstrip("+"), limit):
                 found.setdefault(c.id, c)
         name = " ".join(x for x in (cmd.first_name, cmd.last_name) if x)
         if name:
-            for c in uow.catalog.search_customers(name, limit):
+            for c in uow.customers.search(name, limit):
                 if (c.first_name or "").lower() == (cmd.first_name or "").lower() and \
                         (c.last_name or "").lower() == (cmd.last_name or "").lower():
                     found.setdefault(c.id, c)
     return list(found.values())[:limit]
 
 
-def create_customer(cmd: NewCustomer | dict[str, Any], uow: UnitOfWork) -> Customer:
-    cmd = parse(NewCustomer, cmd) if isinstance(cmd, dict) else cmd
+def create_customer(cmd: NewCustomer | dict[str, Any], uow: UnitOfWork) -> OpResult[Customer]:
+    cmd = parse(NewCustomer, cmd)
     with uow:
-        if uow.catalog.customer_by_email(str(cmd.email)) is not None:
+        if uow.customers.by_email(str(cmd.email)) is not None:
             raise InvalidValue(f"a customer with the email {cmd.email} already exists", field="email")
         addresses: tuple[CustomerAddress, ...] = ()
         if cmd.address is not None:
@@ -51,6 +52,6 @@ def create_customer(cmd: NewCustomer | dict[str, Any], uow: UnitOfWork) -> Custo
         customer = Customer(id=ids.new_id(ids.PREFIXES["customer"]), email=str(cmd.email), first_name=cmd.first_name,
                             last_name=cmd.last_name, phone=cmd.phone, company_name=cmd.company_name,
                             addresses=addresses)
-        uow.catalog.add_customer(customer, created_locally=True)
+        uow.customers.add(customer, created_locally=True)
         uow.commit()
-        return customer
+        return OpResult(customer, uow.changes)

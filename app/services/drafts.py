@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from app.domain import ids
+from app.domain import clock, ids
 from app.domain.address import Address
-from app.domain.catalog import Variant
+from app.domain.catalog import PromotionTarget, Variant
+from app.domain.changes import OpResult
 from app.domain.draft_order import DraftOrder, LineItem, ShippingMethod
-from app.domain.catalog import PromotionTarget
 from app.domain.errors import InvalidValue, NotFound
 from app.domain.pricing import prices_include_tax
 from app.domain.promotions import find_promotion
@@ -17,10 +18,12 @@ from .commands import (
     AddLineItem, AddressInput, CreateDraftOrder, DraftItemInput, PromoCode, RemoveLineItem,
     SetShippingMethod, ShippingMethodInput, UpdateDraftOrder, UpdateLineItem,
 )
-from .context import UnitOfWork, utcnow
+from .context import UnitOfWork
 from .dto import DraftOrderDTO
+from .dto_builders import draft_dto, price, search_text
 from .errors import parse
-from .views import draft_dto, price, search_text
+
+Edited = OpResult[DraftOrderDTO]
 
 
 def _address(a: AddressInput | None, existing: Address | None = None) -> Address | None:
@@ -43,7 +46,7 @@ def _resolve_variant(uow: UnitOfWork, item: DraftItemInput, prefix: str) -> Vari
 
 
 def _line_item(uow: UnitOfWork, draft: DraftOrder, item: DraftItemInput, prefix: str, incl: bool) -> LineItem:
-    now = utcnow()
+    now = clock.now()
     if item.variant_id or item.variant_sku or item.variant_barcode:
         v = _resolve_variant(uow, item, prefix)
         price = v.price_in(draft.currency_code)
@@ -91,8 +94,8 @@ def _default_region_id(uow: UnitOfWork) -> str:
     return regions[0].id
 
 
-def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> DraftOrderDTO:
-    draft.updated_at = utcnow()
+def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> Edited:
+    draft.updated_at = clock.now()
     region = uow.catalog.region(draft.region_id)
     for it in draft.items:  # the stored flags say how each line was priced (see prices_include_tax)
         it.is_tax_inclusive = prices_include_tax(region, custom_price=it.is_custom_price)
@@ -103,11 +106,22 @@ def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> DraftOrde
     uow.flush()
     dto = draft_dto(uow, draft)
     uow.commit()
-    return dto
+    return OpResult(dto, uow.changes)
 
 
-def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(CreateDraftOrder, cmd) if isinstance(cmd, dict) else cmd
+def _edit(uow: UnitOfWork, draft_id: str, change: Callable[[DraftOrder], object], *,
+          editable: bool = True) -> Edited:
+    """The opening every draft edit shares: one unit of work, load, check, change, save."""
+    with uow:
+        draft = uow.drafts.get(draft_id)
+        if editable:
+            draft.ensure_editable()
+        change(draft)
+        return _save(uow, draft)
+
+
+def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Edited:
+    cmd = parse(CreateDraftOrder, cmd)
     with uow:
         region = uow.catalog.region(cmd.region_id or _default_region_id(uow))
         if cmd.currency_code and cmd.currency_code.lower() != region.currency_code:
@@ -115,12 +129,13 @@ def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Dra
                                f"{cmd.currency_code.upper()}", field="currency_code")
         email = str(cmd.email) if cmd.email else None
         if cmd.customer_id:
-            customer = uow.catalog.customer(cmd.customer_id)
+            customer = uow.customers.get(cmd.customer_id)
             email = email or customer.email
-        channel = cmd.sales_channel_id or uow.settings.get("default_sales_channel_id")
+        default_channel = uow.settings.get("default_sales_channel_id")
+        channel = cmd.sales_channel_id or (str(default_channel) if default_channel else None)
         if channel:
             uow.catalog.sales_channel(channel)
-        now = utcnow()
+        now = clock.now()
         draft = DraftOrder(
             id=ids.new_id(ids.PREFIXES["draft_order"]), display_id=uow.counters.next("draft_order"),
             region_id=region.id, currency_code=region.currency_code, email=email, customer_id=cmd.customer_id,
@@ -141,8 +156,8 @@ def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Dra
         return _save(uow, draft, new=True)
 
 
-def update_draft(cmd: UpdateDraftOrder | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(UpdateDraftOrder, cmd) if isinstance(cmd, dict) else cmd
+def update_draft(cmd: UpdateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Edited:
+    cmd = parse(UpdateDraftOrder, cmd)
     given = cmd.model_fields_set
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
@@ -151,7 +166,7 @@ def update_draft(cmd: UpdateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Dra
             draft.email = str(cmd.email) if cmd.email else None
         if "customer_id" in given:
             if cmd.customer_id:
-                customer = uow.catalog.customer(cmd.customer_id)
+                customer = uow.customers.get(cmd.customer_id)
                 if not draft.email or "email" not in given:
                     draft.email = customer.email
             draft.customer_id = cmd.customer_id
@@ -189,48 +204,38 @@ def _change_region(uow: UnitOfWork, draft: DraftOrder, region_id: str) -> None:
     draft.shipping_methods = []  # shipping options belong to a region: choose again
 
 
-def add_line_item(cmd: AddLineItem | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(AddLineItem, cmd) if isinstance(cmd, dict) else cmd
-    with uow:
-        draft = uow.drafts.get(cmd.draft_id)
-        draft.ensure_editable()
-        region = uow.catalog.region(draft.region_id)
-        draft.add_item(_line_item(uow, draft, cmd, "", region.is_tax_inclusive))
-        return _save(uow, draft)
+def add_line_item(cmd: AddLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
+    c = parse(AddLineItem, cmd)
+    return _edit(uow, c.draft_id, lambda draft: draft.add_item(
+        _line_item(uow, draft, c, "", uow.catalog.region(draft.region_id).is_tax_inclusive)))
 
 
-def update_line_item(cmd: UpdateLineItem | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(UpdateLineItem, cmd) if isinstance(cmd, dict) else cmd
-    with uow:
-        draft = uow.drafts.get(cmd.draft_id)
-        draft.update_item(cmd.item_id, quantity=cmd.quantity, unit_price=cmd.unit_price, title=cmd.title,
-                          metadata=cmd.metadata)
-        return _save(uow, draft)
+def update_line_item(cmd: UpdateLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
+    c = parse(UpdateLineItem, cmd)
+    return _edit(uow, c.draft_id, lambda draft: draft.update_item(
+        c.item_id, quantity=c.quantity, unit_price=c.unit_price, title=c.title, metadata=c.metadata), editable=False)
 
 
-def remove_line_item(cmd: RemoveLineItem | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(RemoveLineItem, cmd) if isinstance(cmd, dict) else cmd
-    with uow:
-        draft = uow.drafts.get(cmd.draft_id)
-        draft.remove_item(cmd.item_id)
-        return _save(uow, draft)
+def remove_line_item(cmd: RemoveLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
+    c = parse(RemoveLineItem, cmd)
+    return _edit(uow, c.draft_id, lambda draft: draft.remove_item(c.item_id), editable=False)
 
 
-def set_shipping_method(cmd: SetShippingMethod | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(SetShippingMethod, cmd) if isinstance(cmd, dict) else cmd
-    with uow:
-        draft = uow.drafts.get(cmd.draft_id)
-        draft.ensure_editable()
-        if cmd.shipping_option_id is None and cmd.amount is None:
+def set_shipping_method(cmd: SetShippingMethod | dict[str, Any], uow: UnitOfWork) -> Edited:
+    c = parse(SetShippingMethod, cmd)
+
+    def change(draft: DraftOrder) -> None:
+        if c.shipping_option_id is None and c.amount is None:
             draft.set_shipping_method(None)
         else:
             region = uow.catalog.region(draft.region_id)
-            draft.set_shipping_method(_shipping_method(uow, draft, cmd, "", region.is_tax_inclusive))
-        return _save(uow, draft)
+            draft.set_shipping_method(_shipping_method(uow, draft, c, "", region.is_tax_inclusive))
+
+    return _edit(uow, c.draft_id, change)
 
 
-def apply_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(PromoCode, cmd) if isinstance(cmd, dict) else cmd
+def apply_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> Edited:
+    cmd = parse(PromoCode, cmd)
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
         draft.ensure_editable()
@@ -249,22 +254,16 @@ def apply_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> DraftO
         return _save(uow, draft)
 
 
-def remove_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> DraftOrderDTO:
-    cmd = parse(PromoCode, cmd) if isinstance(cmd, dict) else cmd
-    with uow:
-        draft = uow.drafts.get(cmd.draft_id)
-        draft.remove_promo_code(cmd.code)
-        return _save(uow, draft)
+def remove_promo_code(cmd: PromoCode | dict[str, Any], uow: UnitOfWork) -> Edited:
+    c = parse(PromoCode, cmd)
+    return _edit(uow, c.draft_id, lambda draft: draft.remove_promo_code(c.code), editable=False)
 
 
-def cancel_draft(draft_id: str, uow: UnitOfWork) -> DraftOrderDTO:
-    with uow:
-        draft = uow.drafts.get(draft_id)
-        draft.cancel(utcnow())
-        return _save(uow, draft)
+def cancel_draft(draft_id: str, uow: UnitOfWork) -> Edited:
+    return _edit(uow, draft_id, lambda draft: draft.cancel(clock.now()), editable=False)
 
 
-def delete_draft(draft_id: str, uow: UnitOfWork) -> str:
+def delete_draft(draft_id: str, uow: UnitOfWork) -> OpResult[str]:
     with uow:
         draft = uow.drafts.get(draft_id)
         if draft.order_id is not None:
@@ -272,7 +271,7 @@ def delete_draft(draft_id: str, uow: UnitOfWork) -> str:
                                field="id")
         uow.drafts.delete(draft_id)
         uow.commit()
-        return draft_id
+        return OpResult(draft_id, uow.changes)
 
 
 def get_draft(draft_id: str, uow: UnitOfWork) -> DraftOrderDTO:

@@ -10,13 +10,14 @@ from typing import Any
 
 from app.domain.address import Address
 from app.domain.catalog import Customer, Region, SalesChannel, ShippingOption, Variant
+from app.domain.changes import Changes, OpResult  # re-exported: the window imports them from here
 from app.domain.order import Payment
 from app.domain.totals import OrderTotals
 
 __all__ = [
     "Address", "Customer", "Region", "SalesChannel", "ShippingOption", "Variant", "Payment", "OrderTotals",
     "LineItemDTO", "ShippingMethodDTO", "DraftOrderDTO", "OrderDTO", "SyncStateDTO", "ListEntryDTO",
-    "ListPage", "Changes",
+    "ListPage", "Changes", "OpResult",
 ]
 
 
@@ -182,14 +183,3 @@ class ListEntryDTO:
 class ListPage:
     entries: tuple[ListEntryDTO, ...]
     count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What a user action changed, so views refresh only what they show (Anki's OpChanges)."""
-
-    draft_ids: tuple[str, ...] = ()
-    order_ids: tuple[str, ...] = ()
-    catalog: bool = False
-    settings: bool = False
-    outbox: bool = False

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.domain.errors import InvalidValue
+
+M = TypeVar("M", bound=BaseModel)
 
 
 _NAMED = re.compile(r"^([a-z_][a-z0-9_]*): (.+)$", re.S)
@@ -31,7 +35,7 @@ class InputError(InvalidValue):
         return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in self.errors)
 
 
-def _msg(err: dict) -> str:  # type: ignore[type-arg]
+def _msg(err: dict[str, Any]) -> str:
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -47,7 +51,7 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     errors = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
-        msg = _msg(err)
+        msg = _msg(dict(err))
         # Model-level validators name their field as "field: message"; move it into the path.
         m = _NAMED.match(msg)
         if m:
@@ -57,8 +61,11 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     return InputError(errors)
 
 
-def parse(model, data, prefix: str = ""):  # type: ignore[no-untyped-def]
-    """Validate `data` into the command `model`, raising InputError with every bad field named."""
+def parse(model: type[M], data: M | Mapping[str, Any], prefix: str = "") -> M:
+    """Validate `data` into the command `model`, raising InputError with every bad field named.
+    A command already built (and so validated) passes through."""
+    if isinstance(data, model):
+        return data
     try:
         return model.model_validate(data)
     except ValidationError as exc:

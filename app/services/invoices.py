@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pycountry
 
+from app.domain import clock
 from app.domain.address import Address
 from app.domain.money import round_money
 from app.printing.archive import ArchiveExistsError, archive_pdf
@@ -18,10 +19,10 @@ from app.printing.document import (
 )
 from app.printing.render import render_invoice_a4, render_receipt
 
-from .context import UnitOfWork, utcnow
+from .context import UnitOfWork
 from .dto import OrderDTO
+from .dto_builders import order_dto
 from .settings import TillSettings, load_settings
-from .views import order_dto
 
 KINDS = ("a4", "receipt")
 ARCHIVE_KIND = {"a4": "invoice", "receipt": "receipt"}
@@ -43,7 +44,7 @@ def _party(a: Address | None, fallback_name: str = "") -> PartyAddress | None:
     country = pycountry.countries.get(alpha_2=(a.country_code or "").upper()) if a.country_code else None
     province = a.province or ""
     if province and "-" in province:
-        sub = pycountry.subdivisions.get(code=province.upper())
+        sub = pycountry.subdivisions.get(code=province.upper())  # type: ignore[no-untyped-call]
         province = sub.name if sub is not None else province
     return PartyAddress(
         name=a.full_name or fallback_name, company=a.company or "",
@@ -84,7 +85,7 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
     shipping = order.shipping_methods[0] if order.shipping_methods else None
     return InvoiceDocument(
         shop=_shop(settings), invoice_number=order.invoice_number, order_display_id=str(order.display_id),
-        issued_at=order.created_at or utcnow(), paid_at=order.created_at, currency_code=cur,
+        issued_at=order.created_at or clock.now(), paid_at=order.created_at, currency_code=cur,
         locale=settings.locale, lines=lines,
         totals=InvoiceTotals(
             subtotal=t.item_subtotal if not order.is_tax_inclusive else t.original_item_total,
@@ -128,7 +129,7 @@ def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
                 # A file without a recorded print: a crash between archiving and committing. It was
                 # produced, so it counts as a copy; the next number is free.
                 copy_number += 1
-        uow.prints.record(order_id, kind, copy_number, str(path), destination, utcnow())
+        uow.prints.record(order_id, kind, copy_number, str(path), destination, clock.now())
         uow.commit()
         return PrintedDocument(order_id=order_id, kind=kind, copy_number=copy_number, pdf=pdf, archive_path=path)
 

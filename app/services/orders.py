@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain import ids
+from app.domain import clock, ids
+from app.domain.changes import OpResult
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
 from app.domain.order import Order, OrderStatus, PaymentStatus, TenderKind
 from app.domain.payments import Tender, settle
 
 from .commands import MarkPaid
-from .context import UnitOfWork, utcnow
+from .context import UnitOfWork
 from .dto import OrderDTO
 from .errors import parse
 from .snapshot import totals_to_dict
-from .views import order_dto, price, search_text
+from .dto_builders import order_dto, price, search_text
 
 
-def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OrderDTO:
+def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:
     """Completes the draft and creates the order, its payments, its invoice number and its
     outbox row in ONE commit: after a crash either all of it is on disk or none of it."""
-    cmd = parse(MarkPaid, cmd) if isinstance(cmd, dict) else cmd
+    cmd = parse(MarkPaid, cmd)
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
         draft.ensure_payable()
@@ -29,7 +30,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OrderDTO:
         tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
         if not tenders and due > 0:
             tenders = [Tender(kind=TenderKind.OTHER, amount=due)]
-        now = utcnow()
+        now = clock.now()
         payments = settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)
         prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
         invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
@@ -48,29 +49,29 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OrderDTO:
         uow.flush()
         dto = order_dto(uow, order)
         uow.commit()
-        return dto
+        return OpResult(dto, uow.changes)
 
 
-def _transition(order_id: str, uow: UnitOfWork, action: str) -> OrderDTO:
+def _transition(order_id: str, uow: UnitOfWork, action: str) -> OpResult[OrderDTO]:
     with uow:
         order = uow.orders.get(order_id)
-        getattr(order, action)(utcnow())
+        getattr(order, action)(clock.now())
         uow.orders.save(order)
         uow.flush()
         dto = order_dto(uow, order)
         uow.commit()
-        return dto
+        return OpResult(dto, uow.changes)
 
 
-def complete_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+def complete_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:
     return _transition(order_id, uow, "complete")
 
 
-def cancel_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+def cancel_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:
     return _transition(order_id, uow, "cancel")
 
 
-def archive_order(order_id: str, uow: UnitOfWork) -> OrderDTO:
+def archive_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:
     return _transition(order_id, uow, "archive")
 
 

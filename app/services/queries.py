@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from decimal import Decimal
-
+from app.domain import clock
 from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, Variant
 from app.domain.draft_order import DraftOrder
+from app.domain.outbox import UNSYNCED_STATES
 from app.domain.pricing import price_draft
 
 from .commands import OrderQuery
-from .context import UnitOfWork
+from .context import UnitOfWork, UowFactory
 from .dto import ListEntryDTO, ListPage
+from .dto_builders import customer_name
 from .errors import parse
 from .snapshot import totals_from_dict
-from .views import customer_name
 
 # Filters of the window's list, also usable from the CLI.
 FILTERS = ("open_drafts", "paid_today", "all_orders", "not_synced", "all_drafts")
@@ -35,7 +36,7 @@ def _as_utc(v: Any, *, end: bool = False) -> datetime | None:
 
 
 def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
-    query = parse(OrderQuery, query) if isinstance(query, dict) else query
+    query = parse(OrderQuery, query)
     with uow:
         drafts, count = uow.drafts.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
                                           end=_as_utc(query.created_to, end=True), limit=query.limit,
@@ -62,7 +63,7 @@ def _phone(d: DraftOrder) -> str | None:
 
 
 def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
-    query = parse(OrderQuery, query) if isinstance(query, dict) else query
+    query = parse(OrderQuery, query)
     with uow:
         found, count = uow.orders.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
                                          end=_as_utc(query.created_to, end=True), sync_states=query.sync_state,
@@ -81,17 +82,17 @@ def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
         return ListPage(entries=tuple(entries), count=count)
 
 
-def list_for_filter(name: str, q: str | None, uow_factory: Any, *, limit: int = 200) -> ListPage:
+def list_for_filter(name: str, q: str | None, uow_factory: UowFactory, *, limit: int = 200) -> ListPage:
     """The window's list: one of FILTERS, narrowed by the search box."""
     if name == "open_drafts":
         return list_drafts(OrderQuery(q=q, status=["open"], limit=limit), uow_factory())
     if name == "all_drafts":
         return list_drafts(OrderQuery(q=q, limit=limit), uow_factory())
     if name == "paid_today":
-        today = datetime.now().astimezone().date()
+        today = clock.now().astimezone().date()
         return list_orders(OrderQuery(q=q, created_from=today, created_to=today, limit=limit), uow_factory())
     if name == "not_synced":
-        return list_orders(OrderQuery(q=q, sync_state=["queued", "in_progress", "needs_attention"], limit=limit),
+        return list_orders(OrderQuery(q=q, sync_state=list(UNSYNCED_STATES), limit=limit),
                            uow_factory())
     return list_orders(OrderQuery(q=q, limit=limit), uow_factory())
 
@@ -103,7 +104,7 @@ def search_variants(q: str, uow: UnitOfWork, limit: int = 50) -> list[Variant]:
 
 def search_customers(q: str, uow: UnitOfWork, limit: int = 25) -> list[Customer]:
     with uow:
-        return uow.catalog.search_customers(q, limit)
+        return uow.customers.search(q, limit)
 
 
 def regions(uow: UnitOfWork) -> list[Region]:

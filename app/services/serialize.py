@@ -122,7 +122,8 @@ def list_entry(e: ListEntryDTO) -> dict[str, Any]:
 
 def catalog_item(x: Any) -> dict[str, Any]:
     if isinstance(x, (Variant, Region, ShippingOption, Customer, Promotion)):
-        return _plain(dataclasses.asdict(x))
+        plain: dict[str, Any] = _plain(dataclasses.asdict(x))
+        return plain
     raise TypeError(type(x).__name__)
 
 

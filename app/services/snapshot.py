@@ -40,7 +40,7 @@ def _load(cls: type, d: dict[str, Any]) -> Any:
 
 
 def totals_to_dict(t: OrderTotals, adjustments: dict[str, list[Adjustment]] | None = None) -> dict[str, Any]:
-    d = _dump(t)
+    d: dict[str, Any] = _dump(t)
     d["adjustments"] = {k: [_dump(a) for a in v] for k, v in (adjustments or {}).items()}
     return d
 
@@ -49,4 +49,5 @@ def totals_from_dict(d: dict[str, Any]) -> tuple[OrderTotals, dict[str, list[Adj
     adjustments = {k: [Adjustment(amount=Decimal(a["amount"]), code=a["code"],
                                   is_tax_inclusive=bool(a["is_tax_inclusive"])) for a in v]
                    for k, v in d.get("adjustments", {}).items()}
-    return _load(OrderTotals, d), adjustments
+    totals: OrderTotals = _load(OrderTotals, d)
+    return totals, adjustments

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.money import decimal_str, round_money
+from app.domain.outbox import STEP_NAMES, STEPS  # owned there; re-exported for the sync panel
 from app.services.dto import OrderDTO
 from app.sync.backend import Backend
 from app.sync.backoff import next_delay
@@ -40,9 +41,6 @@ __all__ = ["PushEngine", "PushResult", "NeedsAttention", "STEP_NAMES", "STEPS", 
 
 log = logging.getLogger(__name__)
 
-STEPS = 6
-STEP_NAMES = ("create customer", "create draft order", "compare totals", "convert to order",
-              "record payment", "store server order")
 
 #: Order-level totals Medusa returns on a draft and on an order, compared one by one.
 TOTAL_FIELDS = ("total", "subtotal", "tax_total", "discount_total", "shipping_total", "item_total")

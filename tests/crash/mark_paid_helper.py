@@ -42,7 +42,7 @@ def main(db: str, draft_id: str) -> None:
     instrument()
     mark("READY")
     order = orders.mark_paid({"draft_id": draft_id, "tenders": [{"kind": "card", "amount": "10", "reference": "X"},
-                                                                {"kind": "cash", "amount": "100"}]}, app.uow())
+                                                                {"kind": "cash", "amount": "100"}]}, app.uow()).value
     mark(f"DONE {order.invoice_number}")
 
 

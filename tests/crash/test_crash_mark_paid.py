@@ -131,7 +131,7 @@ def test_sigkill_during_mark_paid_never_leaves_half_an_order(template: tuple[Pat
 
             app = start(db)
             try:
-                assert orders.mark_paid({"draft_id": draft_id}, app.uow()).invoice_number.endswith("-000001")
+                assert orders.mark_paid({"draft_id": draft_id}, app.uow()).value.invoice_number.endswith("-000001")
             finally:
                 app.close()
         db.unlink()

@@ -45,7 +45,7 @@ def make_orders(app, seed, n: int = 20) -> list[Any]:
     """n varied paid orders. EUR orders keep to catalog items and free pickup: Medusa 2.21.2 makes
     custom items and shipping tax-exclusive even in a tax-inclusive region (see the report)."""
     with app.uow() as uow:
-        uow.catalog.add_customer(Customer(id="cus_tilldesk_local_1", email=f"new.{seed.tag}@example.com",
+        uow.customers.add(Customer(id="cus_tilldesk_local_1", email=f"new.{seed.tag}@example.com",
                                           first_name="Ærøskøbing", last_name="Ñandú"), created_locally=True)
         uow.commit()
     made = []
@@ -75,10 +75,10 @@ def make_orders(app, seed, n: int = 20) -> list[Any]:
             body["customer_id"] = customer.id
         else:
             body["email"] = f"guest{i}.{seed.tag}@example.com"
-        draft = drafts.create_draft(body, app.uow())
+        draft = drafts.create_draft(body, app.uow()).value
         tenders = [{"kind": "card", "amount": str(draft.amount_due), "reference": f"auth-{i}"}] if i % 2 else \
             [{"kind": "cash", "amount": str(draft.amount_due + Decimal(5))}]
-        made.append(orders.mark_paid({"draft_id": draft.id, "tenders": tenders}, app.uow()))
+        made.append(orders.mark_paid({"draft_id": draft.id, "tenders": tenders}, app.uow()).value)
     return made
 
 

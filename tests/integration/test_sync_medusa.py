@@ -129,8 +129,8 @@ def test_totals_mismatch_stops_before_anything_is_charged(medusa_server, seed, t
         "region_id": seed.regions["eur"], "email": f"eur.{seed.tag}@example.com",
         "items": [{"title": "Maßanfertigung", "unit_price": "19.99", "quantity": 2}],
         "shipping_address": DE_ADDRESS,
-        "shipping_methods": [{"shipping_option_id": seed.shipping_options["eur"]["pickup"].id}]}, app.uow())
-    order = orders.mark_paid({"draft_id": draft.id}, app.uow())
+        "shipping_methods": [{"shipping_option_id": seed.shipping_options["eur"]["pickup"].id}]}, app.uow()).value
+    order = orders.mark_paid({"draft_id": draft.id}, app.uow()).value
     push_until_settled(store, backend, unknown_floor=1.0, base_delay=0.5)
     entry = store.for_order(order.id)
     client = MedusaClient(medusa_server.base_url, medusa_server.api_key, timeout=60)

@@ -48,7 +48,7 @@ def paid_orders_at_head(path: Path, count: int) -> None:
                                      "city": "New York", "country_code": "us", "province": "NY"},
                 "shipping_methods": [{"shipping_option_id": "so_01KERQ65ADHDYWK9Q27EV9W8VJ"}],
                 "promo_codes": ["WELCOME10"] if n % 2 else [],
-            }, app.uow())
+            }, app.uow()).value
             orders.mark_paid({"draft_id": d.id, "tenders": [{"kind": "cash", "amount": "500"}]}, app.uow())
         drafts.create_draft({"email": "open@example.com", "items": [{"variant_sku": "COF-HSE-ESP-250", "quantity": 1}]},
                             app.uow())

@@ -153,3 +153,39 @@ def test_schema_head_constant_is_alembics_head() -> None:
     from app.persistence.db import SCHEMA_HEAD
 
     assert SCHEMA_HEAD == head_revision()
+
+
+QUEUE_AGAIN = ("INSERT INTO outbox (id, order_id, kind, state, step, data, attempts, created_at, updated_at) "
+               "SELECT {new_id}, order_id, {kind}, 'queued', 0, '{{}}', 0, created_at, updated_at "
+               "FROM outbox WHERE id = ?")
+
+
+def test_0003_keys_the_outbox_by_order_and_kind_and_keeps_every_row(tmp_path: Path) -> None:
+    db = tmp_path / "till.sqlite"
+    build(db, paid=2)
+    empty_at_revision(db, "0002")  # the till as the second release left it
+    assert revision(db) == "0002"
+    pushed, unsynced = sorted(r[0] for r in q(db, "SELECT order_id FROM outbox"))
+    con = sqlite3.connect(db)
+    con.execute("UPDATE outbox SET state = 'synced', step = 6 WHERE order_id = ?", (pushed,))
+    con.commit()
+    con.close()
+    before = sorted(q(db, "SELECT * FROM outbox"))
+
+    start(db).close()
+    assert revision(db) == "0003"
+    assert sorted(q(db, "SELECT * FROM outbox")) == before  # the unsynced sale survives as it was
+    assert q(db, f"SELECT state FROM outbox WHERE order_id = '{unsynced}'") == [("queued",)]
+
+    con = sqlite3.connect(db)
+    try:
+        row = q(db, f"SELECT * FROM outbox WHERE order_id = '{pushed}'")[0]
+        # A second kind for the order already pushed can be queued next to its sale...
+        con.execute(QUEUE_AGAIN.format(new_id="'sync_refund_1'", kind="'refund'"), (row[0],))
+        con.commit()
+        # ...but the same kind twice for one order is still refused.
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute(QUEUE_AGAIN.format(new_id="'sync_sale_2'", kind="kind"), (row[0],))
+    finally:
+        con.close()
+    assert sorted(r[0] for r in q(db, f"SELECT kind FROM outbox WHERE order_id = '{pushed}'")) == ["push_order", "refund"]

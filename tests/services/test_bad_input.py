@@ -75,13 +75,13 @@ CREATE_CASES = {
 def test_create_draft_refuses_bad_input_and_writes_nothing(app, db_path, case: str) -> None:  # type: ignore[no-untyped-def]
     create_draft(app)  # the database is not empty: counters exist and must not move
     overrides, field, words = CREATE_CASES[case]
-    refused(app, db_path, lambda: drafts.create_draft(draft_body(**overrides), app.uow()), field, words)
+    refused(app, db_path, lambda: drafts.create_draft(draft_body(**overrides), app.uow()).value, field, words)
 
 
 def test_every_bad_field_is_named_at_once(app, db_path) -> None:  # type: ignore[no-untyped-def]
     err = refused(app, db_path, lambda: drafts.create_draft(draft_body(
         email="nope", items=[{"variant_sku": ESPRESSO_250, "quantity": 0}],
-        shipping_address=addr(country_code="zz")), app.uow()), "email")
+        shipping_address=addr(country_code="zz")), app.uow()).value, "email")
     fields = {e.field for e in err.errors}  # type: ignore[attr-defined]
     assert {"email", "items.0.quantity", "shipping_address.country_code"} <= fields
 
@@ -90,20 +90,20 @@ def test_edits_refuse_bad_input_and_leave_the_draft_unchanged(app, db_path) -> N
     d = create_draft(app)
     item = d.items[0].id
     cases = [
-        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": "NOPE", "quantity": 1}, app.uow()), "variant_sku"),
-        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_barcode": "123", "quantity": 1}, app.uow()), "variant_barcode"),
-        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 0}, app.uow()), "quantity"),
-        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 9999}, app.uow()), "quantity"),
-        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "quantity": -1}, app.uow()), "quantity"),
-        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "quantity": 10001}, app.uow()), "quantity"),
-        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "unit_price": "-0.01"}, app.uow()), "unit_price"),
-        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": "ordli_NOPE", "quantity": 2}, app.uow()), "item_id"),
-        (lambda: drafts.update_draft({"draft_id": d.id, "email": "a@@b"}, app.uow()), "email"),
-        (lambda: drafts.update_draft({"draft_id": d.id, "shipping_address": addr(province="ZZ")}, app.uow()), "province"),
-        (lambda: drafts.update_draft({"draft_id": d.id, "billing_address": addr(phone="+1 000")}, app.uow()), "phone"),
-        (lambda: drafts.apply_promo_code({"draft_id": d.id, "code": "EURO5"}, app.uow()), "promo_codes"),
-        (lambda: drafts.remove_promo_code({"draft_id": d.id, "code": "SAVE5"}, app.uow()), "promo_codes"),
-        (lambda: drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": "so_NOPE"}, app.uow()), "shipping_option_id"),
+        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": "NOPE", "quantity": 1}, app.uow()).value, "variant_sku"),
+        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_barcode": "123", "quantity": 1}, app.uow()).value, "variant_barcode"),
+        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 0}, app.uow()).value, "quantity"),
+        (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 9999}, app.uow()).value, "quantity"),
+        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "quantity": -1}, app.uow()).value, "quantity"),
+        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "quantity": 10001}, app.uow()).value, "quantity"),
+        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": item, "unit_price": "-0.01"}, app.uow()).value, "unit_price"),
+        (lambda: drafts.update_line_item({"draft_id": d.id, "item_id": "ordli_NOPE", "quantity": 2}, app.uow()).value, "item_id"),
+        (lambda: drafts.update_draft({"draft_id": d.id, "email": "a@@b"}, app.uow()).value, "email"),
+        (lambda: drafts.update_draft({"draft_id": d.id, "shipping_address": addr(province="ZZ")}, app.uow()).value, "province"),
+        (lambda: drafts.update_draft({"draft_id": d.id, "billing_address": addr(phone="+1 000")}, app.uow()).value, "phone"),
+        (lambda: drafts.apply_promo_code({"draft_id": d.id, "code": "EURO5"}, app.uow()).value, "promo_codes"),
+        (lambda: drafts.remove_promo_code({"draft_id": d.id, "code": "SAVE5"}, app.uow()).value, "promo_codes"),
+        (lambda: drafts.set_shipping_method({"draft_id": d.id, "shipping_option_id": "so_NOPE"}, app.uow()).value, "shipping_option_id"),
     ]
     for fn, field in cases:
         refused(app, db_path, fn, field)
@@ -125,20 +125,20 @@ def test_mark_paid_twice_and_editing_a_completed_draft_are_refused(app, db_path)
     d = create_draft(app)
     o = mark_paid(app, d.id)
     refused(app, db_path, lambda: mark_paid(app, d.id), "", "already paid")
-    for fn in (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 1}, app.uow()),
-               lambda: drafts.update_line_item({"draft_id": d.id, "item_id": d.items[0].id, "quantity": 2}, app.uow()),
-               lambda: drafts.remove_line_item({"draft_id": d.id, "item_id": d.items[0].id}, app.uow()),
-               lambda: drafts.update_draft({"draft_id": d.id, "email": "x@example.com"}, app.uow()),
-               lambda: drafts.apply_promo_code({"draft_id": d.id, "code": "WELCOME10"}, app.uow()),
-               lambda: drafts.set_shipping_method({"draft_id": d.id}, app.uow()),
-               lambda: drafts.cancel_draft(d.id, app.uow())):
+    for fn in (lambda: drafts.add_line_item({"draft_id": d.id, "variant_sku": ESPRESSO_250, "quantity": 1}, app.uow()).value,
+               lambda: drafts.update_line_item({"draft_id": d.id, "item_id": d.items[0].id, "quantity": 2}, app.uow()).value,
+               lambda: drafts.remove_line_item({"draft_id": d.id, "item_id": d.items[0].id}, app.uow()).value,
+               lambda: drafts.update_draft({"draft_id": d.id, "email": "x@example.com"}, app.uow()).value,
+               lambda: drafts.apply_promo_code({"draft_id": d.id, "code": "WELCOME10"}, app.uow()).value,
+               lambda: drafts.set_shipping_method({"draft_id": d.id}, app.uow()).value,
+               lambda: drafts.cancel_draft(d.id, app.uow()).value):
         refused(app, db_path, fn, "", "completed and can no longer be changed")
-    refused(app, db_path, lambda: drafts.delete_draft(d.id, app.uow()), "id", "was paid")
+    refused(app, db_path, lambda: drafts.delete_draft(d.id, app.uow()).value, "id", "was paid")
     assert orders.get_order(o.id, app.uow()) == o
 
 
 def test_a_canceled_draft_cannot_be_paid(app, db_path) -> None:  # type: ignore[no-untyped-def]
-    d = drafts.cancel_draft(create_draft(app).id, app.uow())
+    d = drafts.cancel_draft(create_draft(app).id, app.uow()).value
     refused(app, db_path, lambda: mark_paid(app, d.id), "", "canceled")
 
 

@@ -45,8 +45,8 @@ def paid_order(app, *, custom=True, customer_id=None, email="ana@example.com", q
         body["customer_id"] = customer_id
     else:
         body["email"] = email
-    draft = drafts.create_draft(body, app.uow())
-    return orders.mark_paid({"draft_id": draft.id}, app.uow())
+    draft = drafts.create_draft(body, app.uow()).value
+    return orders.mark_paid({"draft_id": draft.id}, app.uow()).value
 
 
 def fake_for(app, *orders_):
@@ -126,7 +126,7 @@ def test_a_lost_step_resumes_without_duplicates(app, method, mode):
 def test_crash_after_the_server_acted_resumes_from_what_is_there(app, method):
     from app.domain.catalog import Customer
     with app.uow() as uow:
-        uow.catalog.add_customer(Customer(id="cus_local1", email="new@example.com", first_name="Łucja"),
+        uow.customers.add(Customer(id="cus_local1", email="new@example.com", first_name="Łucja"),
                                  created_locally=True)
         uow.commit()
     order = paid_order(app, customer_id="cus_local1")

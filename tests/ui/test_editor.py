@@ -190,7 +190,7 @@ def test_threaded_op_helper_runs_off_the_ui_thread_and_reports_errors(qtbot, til
     seen: list[object] = []
     with qtbot.waitSignal(ops.changed, timeout=5000) as changed:
         ops.run(lambda: (threading.current_thread() is threading.main_thread(),
-                         drafts.create_draft({}, till.uow())),
+                         drafts.create_draft({}, till.uow()).value),
                 success=lambda r: seen.append((r[0], threading.current_thread() is threading.main_thread())),
                 changes=lambda r: __import__("app.services.dto", fromlist=["Changes"]).Changes(draft_ids=(r[1].id,)))
     assert seen == [(False, True)]  # the call ran on a worker; the callback on the UI thread

@@ -10,9 +10,9 @@ from ui.models import CustomerResultsModel, DraftListModel, LineItemsModel, Paym
 def _paid_order(till):
     d = drafts.create_draft({"items": [{"variant_sku": "COF-HSE-ESP-250", "quantity": 2},
                                        {"title": "Gift note", "unit_price": "1.50", "quantity": 1}],
-                             "promo_codes": ["WELCOME10"]}, till.uow())
+                             "promo_codes": ["WELCOME10"]}, till.uow()).value
     return d, orders.mark_paid({"draft_id": d.id, "tenders": [
-        {"kind": "card", "amount": "10.00", "reference": "x1"}, {"kind": "cash", "amount": "50"}]}, till.uow())
+        {"kind": "card", "amount": "10.00", "reference": "x1"}, {"kind": "cash", "amount": "50"}]}, till.uow()).value
 
 
 def test_models_pass_qtmodeltester(qtmodeltester, qapp, till):

@@ -48,9 +48,9 @@ def test_new_customer_by_keyboard_offers_look_alikes_then_creates(qtbot, window,
     d = drafts.get_draft(ed.draft.id, till.uow())
     assert d.email == "zoe.new@example.com" and d.customer_name == "Zoë Müller"
     with till.uow() as uow:
-        created = uow.catalog.customer(d.customer_id)
+        created = uow.customers.get(d.customer_id)
         assert created.phone == "+492219988776"
-        assert [c.id for c in uow.catalog.customers_created_locally()] == [created.id]
+        assert [c.id for c in uow.customers.created_locally()] == [created.id]
 
 
 def test_choosing_the_offered_customer_creates_nothing(qtbot, window, till) -> None:
@@ -65,5 +65,5 @@ def test_choosing_the_offered_customer_creates_nothing(qtbot, window, till) -> N
     qtbot.waitUntil(lambda: ed.draft is not None and ed.draft.customer_id is not None)
     assert drafts.get_draft(ed.draft.id, till.uow()).customer_name == "Łukasz Żółć"
     with till.uow() as uow:
-        assert uow.catalog.customers_created_locally() == []
+        assert uow.customers.created_locally() == []
     QApplication.processEvents()

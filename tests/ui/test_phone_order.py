@@ -135,7 +135,7 @@ def test_phone_order_by_keyboard_ends_as_paid_order(qtbot, window, till):
         "items": [{"variant_id": i.variant_id, "quantity": i.quantity} for i in stored.items],
         "shipping_address": {k: v for k, v in stored.shipping_address.to_dict().items() if k not in ("id", "metadata")},
         "shipping_methods": [{"shipping_option_id": stored.shipping_methods[0].shipping_option_id}],
-        "promo_codes": ["WELCOME10"]}, till.uow())
+        "promo_codes": ["WELCOME10"]}, till.uow()).value
     assert same.totals.total == stored.totals.total
     assert variants  # the catalog search answered for an empty query too
     assert window.errors_shown == []

@@ -30,7 +30,7 @@ def test_rows_add_up_to_the_total(qtbot, till, region_name: str) -> None:
                   {"title": "Gift wrap", "unit_price": "4.50", "quantity": 1}],
         "shipping_address": {"first_name": "Ann", "last_name": "Lee", "country_code": country,
                              **({"province": "NY"} if country == "us" else {})},
-        "shipping_methods": [{"shipping_option_id": option.id}], "promo_codes": ["WELCOME10"]}, till.uow())
+        "shipping_methods": [{"shipping_option_id": option.id}], "promo_codes": ["WELCOME10"]}, till.uow()).value
     panel = TotalsPanel()
     qtbot.addWidget(panel)
     panel.set_totals(d.totals, d.currency_code, tax_inclusive=d.is_tax_inclusive)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from app.domain.draft_order import DraftOrder
 from app.domain.order import Order, OrderStatus, PaymentStatus
+from app.domain.outbox import STEPS, OutboxEntry
 from app.domain.pricing import PricedDraft, price_draft
 from app.domain.totals import Adjustment, LineTotals, OrderTotals
 
 from .context import UnitOfWork
 from .dto import DraftOrderDTO, LineItemDTO, OrderDTO, ShippingMethodDTO, SyncStateDTO
 from .snapshot import totals_from_dict
-
-SYNC_STEPS = 6
 
 
 def price(uow: UnitOfWork, draft: DraftOrder, *, strict: bool) -> PricedDraft:
@@ -24,7 +24,7 @@ def price(uow: UnitOfWork, draft: DraftOrder, *, strict: bool) -> PricedDraft:
 def customer_name(uow: UnitOfWork, draft: DraftOrder) -> str:
     if draft.customer_id:
         try:
-            name = uow.catalog.customer(draft.customer_id).full_name
+            name = uow.customers.get(draft.customer_id).full_name
             if name:
                 return name
         except Exception:  # a customer removed by a later sync still leaves the draft readable
@@ -42,7 +42,7 @@ def search_text(uow: UnitOfWork, draft: DraftOrder, invoice_number: str | None =
             parts += [addr.full_name, addr.company or "", addr.phone or "", "".join(c for c in addr.phone or "" if c.isdigit())]
     if draft.customer_id:
         try:
-            c = uow.catalog.customer(draft.customer_id)
+            c = uow.customers.get(draft.customer_id)
             parts += [c.phone or "", "".join(ch for ch in c.phone or "" if ch.isdigit())]
         except Exception:
             pass
@@ -85,6 +85,15 @@ def _region_info(uow: UnitOfWork, region_id: str) -> tuple[str, bool]:
         return region_id, False
 
 
+def _from_draft(uow: UnitOfWork, draft: DraftOrder, totals: OrderTotals,
+                adjustments: dict[str, list[Adjustment]]) -> dict[str, Any]:
+    """The fields a draft and the order paid from it both show, taken from the draft."""
+    return dict(customer_name=customer_name(uow, draft), sales_channel_id=draft.sales_channel_id,
+                items=_items(draft, totals, adjustments), shipping_address=draft.shipping_address,
+                billing_address=draft.billing_address, shipping_methods=_methods(draft, totals),
+                promo_codes=tuple(draft.promo_codes), metadata=dict(draft.metadata))
+
+
 def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
     problems: tuple[tuple[str, str], ...] = ()
     if draft.order_id is not None:
@@ -102,19 +111,16 @@ def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
         id=draft.id, display_id=draft.display_id, status=draft.status.value, is_editable=draft.is_editable,
         region_id=draft.region_id, region_name=region_name, currency_code=draft.currency_code,
         is_tax_inclusive=incl, email=draft.email, customer_id=draft.customer_id,
-        customer_name=customer_name(uow, draft), sales_channel_id=draft.sales_channel_id,
-        items=_items(draft, totals, adjustments), shipping_address=draft.shipping_address,
-        billing_address=draft.billing_address, shipping_methods=_methods(draft, totals),
-        promo_codes=tuple(draft.promo_codes), promo_discounts=tuple(discounts.items()), promo_problems=problems,
+        promo_discounts=tuple(discounts.items()), promo_problems=problems,
         no_notification_order=draft.no_notification_order, idempotency_key=draft.idempotency_key,
-        metadata=dict(draft.metadata), order_id=draft.order_id, canceled_at=draft.canceled_at,
+        order_id=draft.order_id, canceled_at=draft.canceled_at, **_from_draft(uow, draft, totals, adjustments),
         completed_at=draft.completed_at, created_at=draft.created_at, updated_at=draft.updated_at, totals=totals)
 
 
-def sync_dto(row) -> SyncStateDTO | None:  # type: ignore[no-untyped-def]
+def sync_dto(row: OutboxEntry | None) -> SyncStateDTO | None:
     if row is None:
         return None
-    return SyncStateDTO(state=row.state, step=row.step, steps=SYNC_STEPS, attempts=row.attempts,
+    return SyncStateDTO(state=row.state, step=row.step, steps=STEPS, attempts=row.attempts,
                         last_error=row.last_error, server_order_id=row.server_order_id,
                         server_display_id=row.server_display_id, updated_at=row.updated_at)
 
@@ -143,12 +149,9 @@ def order_dto(uow: UnitOfWork, order: Order) -> OrderDTO:
         payment_status=order.payment_status.value, fulfillment_status=order.fulfillment_status.value,
         invoice_number=order.invoice_number, draft_order_id=draft.id, draft_display_id=draft.display_id,
         region_id=order.region_id, currency_code=order.currency_code, is_tax_inclusive=incl, email=order.email,
-        customer_id=order.customer_id, customer_name=customer_name(uow, draft),
-        sales_channel_id=draft.sales_channel_id, items=_items(draft, totals, adjustments),
-        shipping_address=draft.shipping_address, billing_address=draft.billing_address,
-        shipping_methods=_methods(draft, totals), promo_codes=tuple(draft.promo_codes),
-        payments=tuple(order.payments), totals=totals_paid, change_given=order.change_given,
-        external_id=order.external_id, metadata=dict(draft.metadata), canceled_at=order.canceled_at,
+        customer_id=order.customer_id, payments=tuple(order.payments), totals=totals_paid,
+        change_given=order.change_given, external_id=order.external_id, canceled_at=order.canceled_at,
+        **_from_draft(uow, draft, totals, adjustments),
         completed_at=order.completed_at, archived_at=order.archived_at, created_at=order.created_at,
         sync=sync_dto(uow.outbox.for_order(order.id)),
         print_counts={k: uow.prints.count(order.id, k) for k in ("a4", "receipt")},

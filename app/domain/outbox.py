@@ -1,0 +1,76 @@
+"""The outbox, owned here: what may be queued (kinds), where an entry stands (states), the push's
+steps, and the entry handed out to everyone else (never an ORM row).
+
+An entry is keyed by (order, kind): a sale is pushed once; a refund or a cancellation of an order
+already on the server will be an entry of its own kind next to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class OutboxKind(StrEnum):
+    # The value is what the first schema stored for a paid order's push: kept, so no row of a
+    # till in use is rewritten by the upgrade.
+    SALE = "push_order"
+
+
+QUEUED = "queued"
+IN_PROGRESS = "in_progress"
+SYNCED = "synced"
+NEEDS_ATTENTION = "needs_attention"
+DISCARDED = "discarded"
+
+STATES = (QUEUED, IN_PROGRESS, SYNCED, NEEDS_ATTENTION, DISCARDED)
+#: States the worker still pushes.
+PENDING_STATES = (QUEUED, IN_PROGRESS)
+#: States that mean "not on the server yet" to the clerk (the worker stopped on the last one).
+UNSYNCED_STATES = (QUEUED, IN_PROGRESS, NEEDS_ATTENTION)
+
+#: The push of a sale is a persisted step machine; ``OutboxEntry.step`` counts the finished steps.
+STEP_NAMES = ("create customer", "create draft order", "compare totals", "convert to order",
+              "record payment", "store server order")
+STEPS = len(STEP_NAMES)
+
+#: Columns the sync may change on an entry.
+WRITABLE = frozenset({"state", "step", "data", "attempts", "last_error", "next_attempt_at",
+                      "server_order_id", "server_display_id"})
+
+
+def check_changes(changes: dict[str, Any]) -> None:
+    """Refuses a change the outbox does not allow (an unknown column or state)."""
+    bad = set(changes) - WRITABLE
+    if bad:
+        raise ValueError(f"cannot change {', '.join(sorted(bad))} of an outbox row")
+    if "state" in changes and changes["state"] not in STATES:
+        raise ValueError(f"unknown outbox state {changes['state']!r}")
+
+
+def retry_state(step: int) -> str:
+    """Where Retry puts an entry: from the start, or on from the step it reached."""
+    return QUEUED if step == 0 else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A detached copy of one outbox entry, with the order's numbers for display."""
+
+    id: str
+    order_id: str
+    state: str
+    step: int
+    data: dict[str, Any]
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    server_order_id: str | None
+    server_display_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    invoice_number: str | None = None
+    display_id: int | None = None
+    kind: str = field(default=OutboxKind.SALE.value)

@@ -1,0 +1,191 @@
+"""The catalog pulled from the shop server (or loaded from the demo shop): regions, tax rates,
+sales channels, products and variants, shipping options, promotions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+
+from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, TaxRate, Variant
+from app.domain.errors import NotFound
+
+from .. import mapping as m
+from .. import records as rec
+from .. import rows as r
+from ._base import SqlRepository, like
+from .customers import SqlCustomerRepository
+
+_MODELS: dict[str, Any] = {
+    "regions": r.RegionRow, "tax_rates": r.TaxRateRow, "sales_channels": r.SalesChannelRow,
+    "products": r.ProductRow, "shipping_options": r.ShippingOptionRow, "customers": r.CustomerRow,
+    "promotions": r.PromotionRow, "variants": r.VariantRow}
+
+
+class SqlCatalogRepository(SqlRepository):
+    # -- reads --------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.s.scalar(select(func.count()).select_from(r.RegionRow)) == 0
+
+    def regions(self) -> list[Region]:
+        return [m.region(x) for x in self.s.scalars(select(r.RegionRow).order_by(r.RegionRow.name))]
+
+    def region(self, region_id: str) -> Region:
+        row = self.s.get(r.RegionRow, region_id)
+        if row is None:
+            raise NotFound(f"region {region_id} does not exist", field="region_id")
+        return m.region(row)
+
+    def tax_rates(self, country_code: str | None = None) -> list[TaxRate]:
+        q = select(r.TaxRateRow).order_by(r.TaxRateRow.country_code, r.TaxRateRow.province_code)
+        if country_code:
+            q = q.where(r.TaxRateRow.country_code == country_code.lower())
+        return [m.tax_rate(x) for x in self.s.scalars(q)]
+
+    def sales_channels(self) -> list[SalesChannel]:
+        return [m.sales_channel(x) for x in self.s.scalars(select(r.SalesChannelRow).order_by(r.SalesChannelRow.name))]
+
+    def sales_channel(self, channel_id: str) -> SalesChannel:
+        row = self.s.get(r.SalesChannelRow, channel_id)
+        if row is None:
+            raise NotFound(f"sales channel {channel_id} does not exist", field="sales_channel_id")
+        return m.sales_channel(row)
+
+    def _variant_query(self):  # type: ignore[no-untyped-def]
+        return select(r.VariantRow, r.ProductRow.title).join(r.ProductRow)
+
+    def variant(self, variant_id: str) -> Variant:
+        row = self.s.execute(self._variant_query().where(r.VariantRow.id == variant_id)).first()
+        if row is None:
+            raise NotFound(f"variant {variant_id} does not exist", field="variant_id")
+        return m.variant(row[0], row[1])
+
+    def variant_by_sku(self, sku: str) -> Variant:
+        row = self.s.execute(self._variant_query().where(r.VariantRow.sku == sku.strip())).first()
+        if row is None:
+            raise NotFound(f"no variant has SKU {sku!r}", field="variant_sku")
+        return m.variant(row[0], row[1])
+
+    def variant_by_barcode(self, barcode: str) -> Variant:
+        row = self.s.execute(self._variant_query().where(r.VariantRow.barcode == barcode.strip())).first()
+        if row is None:
+            raise NotFound(f"no variant has barcode {barcode!r}", field="variant_barcode")
+        return m.variant(row[0], row[1])
+
+    def search_variants(self, q: str, limit: int = 50) -> list[Variant]:
+        q = q.strip()
+        stmt = self._variant_query()
+        if q:
+            # Exact SKU or barcode first (a scan), then title words in any order.
+            exact = self.s.execute(stmt.where(or_(r.VariantRow.sku == q, r.VariantRow.barcode == q)).limit(limit)).all()
+            words = [w for w in q.lower().split() if w]
+            cond = [r.VariantRow.search_text.like(like(w), escape="\\") for w in words]
+            rest = self.s.execute(stmt.where(*cond).order_by(r.ProductRow.title, r.VariantRow.title).limit(limit)).all()
+            seen: set[str] = set()
+            out = []
+            for row in [*exact, *rest]:
+                if row[0].id not in seen:
+                    seen.add(row[0].id)
+                    out.append(m.variant(row[0], row[1]))
+            return out[:limit]
+        return [m.variant(a, b) for a, b in self.s.execute(stmt.order_by(r.ProductRow.title).limit(limit))]
+
+    def count_variants(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(r.VariantRow)) or 0
+
+    def shipping_options(self, region_id: str | None = None) -> list[ShippingOption]:
+        q = select(r.ShippingOptionRow)
+        if region_id:
+            q = q.where(r.ShippingOptionRow.region_id == region_id)
+        # Amounts are decimal text: ordering in SQL would put "14.95" before "6.00".
+        return sorted((m.shipping_option(x) for x in self.s.scalars(q)), key=lambda o: (o.amount, o.name))
+
+    def cheapest_shipping_option_id(self, region_id: str) -> str | None:
+        return self.s.scalar(select(r.ShippingOptionRow.id).where(r.ShippingOptionRow.region_id == region_id)
+                             .order_by(r.ShippingOptionRow.amount, r.ShippingOptionRow.id).limit(1))
+
+    def shipping_option(self, option_id: str) -> ShippingOption:
+        row = self.s.get(r.ShippingOptionRow, option_id)
+        if row is None:
+            raise NotFound(f"shipping option {option_id} does not exist", field="shipping_option_id")
+        return m.shipping_option(row)
+
+    def customer(self, customer_id: str) -> Customer:
+        # Kept for the draft editor until it asks uow.customers; remove after the editor split.
+        return SqlCustomerRepository(self.s, self.log).get(customer_id)
+
+    def promotions(self) -> list[Promotion]:
+        return [m.promotion(x) for x in self.s.scalars(select(r.PromotionRow).order_by(r.PromotionRow.code))]
+
+    # -- writes (demo shop load, local customers, sync pull) ---------------------------
+    def upsert(self, kind: str, items: Iterable[dict[str, Any]], *, created_locally: bool = False) -> int:
+        """Insert or replace catalog records given in the neutral catalog shape (resources/demo_shop.json)."""
+        self.log.catalog()
+        if kind == "customers":
+            customers = SqlCustomerRepository(self.s, self.log)
+            fn: Callable[[dict[str, Any]], None] = lambda d: customers.upsert(d, created_locally=created_locally)
+        else:
+            fn = getattr(self, f"_upsert_{kind}")
+        n = 0
+        for item in items:
+            fn(item)
+            n += 1
+        return n
+
+    def delete_missing(self, kind: str, keep_ids: set[str]) -> int:
+        """Remove what the server no longer has (after a full pull)."""
+        self.log.catalog()
+        model = _MODELS[kind]
+        q = delete(model).where(model.id.not_in(keep_ids))
+        if model is r.CustomerRow:
+            q = q.where(r.CustomerRow.created_locally.is_(False))
+        if model is r.ProductRow:
+            self.s.execute(delete(r.VariantRow).where(r.VariantRow.product_id.not_in(keep_ids)))
+        res = self.s.execute(q)
+        return res.rowcount or 0  # type: ignore[attr-defined]
+
+    def ids(self, kind: str) -> set[str]:
+        """The ids of every local record of one kind (the pull compares them with the server's)."""
+        model = _MODELS[kind]
+        return set(self.s.scalars(select(model.id)))
+
+    def drop_promotions_holding_codes(self, items: list[dict[str, Any]]) -> None:
+        """Codes are unique locally: a promotion holding a code the server gives another id goes first."""
+        self.log.catalog()
+        self.s.execute(delete(r.PromotionRow).where(
+            r.PromotionRow.code.in_([i["code"] for i in items]),
+            r.PromotionRow.id.not_in([i["id"] for i in items])))
+
+    def _merge(self, model: type, key: str, values: dict[str, Any]) -> Any:
+        row = self.s.get(model, values[key])
+        if row is None:
+            row = model(**values)
+            self.s.add(row)
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+        return row
+
+    def _upsert_regions(self, d: dict[str, Any]) -> None:
+        self._merge(r.RegionRow, "id", rec.region(d))
+
+    def _upsert_tax_rates(self, d: dict[str, Any]) -> None:
+        self._merge(r.TaxRateRow, "id", rec.tax_rate(d))
+
+    def _upsert_sales_channels(self, d: dict[str, Any]) -> None:
+        self._merge(r.SalesChannelRow, "id", rec.sales_channel(d))
+
+    def _upsert_products(self, d: dict[str, Any]) -> None:
+        prod = self._merge(r.ProductRow, "id", rec.product(d))
+        keep = set()
+        for values in rec.variants(d):
+            keep.add(values["id"])
+            self._merge(r.VariantRow, "id", values)
+        self.s.execute(delete(r.VariantRow).where(r.VariantRow.product_id == prod.id, r.VariantRow.id.not_in(keep)))
+
+    def _upsert_shipping_options(self, d: dict[str, Any]) -> None:
+        self._merge(r.ShippingOptionRow, "id", rec.shipping_option(d))
+
+    def _upsert_promotions(self, d: dict[str, Any]) -> None:
+        self._merge(r.PromotionRow, "id", rec.promotion(d))
