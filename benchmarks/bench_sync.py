@@ -30,10 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from app.bootstrap import start  # noqa: E402
 from app.services import drafts, orders  # noqa: E402
-from app.sync.backend import BackendConfig, open_backend  # noqa: E402
-from app.sync.client import dumps_json  # noqa: E402
+from app.sync.config import BackendConfig  # noqa: E402
 from app.sync.engine import PushEngine  # noqa: E402
-from app.sync.pull import _SOURCES, CatalogPuller, MedusaCatalogSource  # noqa: E402
+from app.sync.medusa_v2.bodies import draft_body  # noqa: E402
+from app.sync.medusa_v2.catalog import _SOURCES  # noqa: E402
+from app.sync.medusa_v2.wire import dumps_json  # noqa: E402
+from app.sync.pull import CatalogPuller  # noqa: E402
+from app.sync.registry import open_backend  # noqa: E402
 from app.sync.store import OutboxEntry, SyncStore  # noqa: E402
 from tests.medusa_harness.seed import seed_catalog  # noqa: E402
 from tests.medusa_harness.server import MedusaServer  # noqa: E402
@@ -94,7 +97,7 @@ def main() -> int:
         t = time.monotonic()
         n_bare = bare_pull(http, args.page_size)
         bare1 = time.monotonic() - t
-        puller = CatalogPuller(store, MedusaCatalogSource(backend), page_size=args.page_size)
+        puller = CatalogPuller(store, backend.catalog(), page_size=args.page_size)
         puller.pull([k for k in ("regions", "tax_rates", "sales_channels", "shipping_options")])
         t = time.monotonic()
         rep = puller.pull(["products"], full=True)
@@ -124,7 +127,7 @@ def main() -> int:
             made.append(orders.mark_paid({"draft_id": d.id}, app.uow()).value)
         engine = PushEngine(store, backend)
         bare_ids = {o.id for o in made[1::2]}
-        bodies = {o.id: engine.draft_body(orders.get_order(o.id, app.uow()), {}) for o in made[1::2]}
+        bodies = {o.id: draft_body(engine.snapshot(orders.get_order(o.id, app.uow()), {})) for o in made[1::2]}
         # The bare side's orders are not pushed by the engine: mark them discarded locally.
         for o in made[1::2]:
             store.discard(_entry(store, o.id).id)

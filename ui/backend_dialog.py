@@ -1,6 +1,6 @@
 """Sync › Backend…: the shop server's address, its secret API key and how often to sync.
 
-The key goes ONLY to the OS keyring (``app.sync.secrets.set_api_key``): never to the settings
+The key goes ONLY to the OS keyring (``app.sync.facade.store_api_key``): never to the settings
 table, a file or a log. A machine without a keyring is told so in plain words, with the
 environment variable to use instead. "Test connection" runs on a thread of its own (a dead
 server can take the whole HTTP timeout to answer) and reports back by signal.
@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from app.bootstrap import App
 from app.services.settings import load_settings, save_settings
-from app.sync import secrets
-from app.sync.backend import BackendConfig, open_backend
-from app.sync.client import normalize_base_url
-from app.sync.errors import BackendError, NoKeyringAvailable
+from app.sync.facade import (
+    API_KEY_ENV_VAR, NO_KEYRING_TEXT, BackendError, NoKeyringAvailable, api_key_source, connection_message,
+    normalize_base_url, store_api_key,
+)
 
 from .none_guard import install as _guard_none
 from . import theme
@@ -30,41 +30,6 @@ from . import theme
 _guard_none()
 
 __all__ = ["BackendDialog", "NO_KEYRING_TEXT", "connection_message"]
-
-NO_KEYRING_TEXT = (
-    "This computer has no keyring, so Tilldesk cannot store the API key safely (it never writes "
-    f"it to a file). Set the environment variable {secrets.ENV_VAR} to the key before starting "
-    "Tilldesk, leave the key field empty and save the address."
-)
-
-
-def connection_message(url: str, typed_key: str) -> str:
-    """Runs off the UI thread: the plain-words answer of the server at ``url``."""
-    try:
-        config = BackendConfig(url=url)
-    except Exception as exc:  # noqa: BLE001 - pydantic wraps the URL check's ValueError
-        return _url_error(exc)
-    try:
-        key = typed_key or secrets.get_api_key(config.url)
-    except NoKeyringAvailable:
-        return NO_KEYRING_TEXT
-    except BackendError as exc:
-        return str(exc)
-    if not key:
-        return f"No API key yet: enter it above (or set {secrets.ENV_VAR})."
-    backend = open_backend(config, key)
-    try:
-        return backend.check_connection().message
-    finally:
-        backend.close()
-
-
-def _url_error(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        msgs = [str(e.get("msg", "")).removeprefix("Value error, ") for e in errors()]
-        return " ".join(m for m in msgs if m) or str(exc)
-    return str(exc)
 
 
 class _Relay(QObject):
@@ -79,6 +44,7 @@ class BackendDialog(QDialog):
         self.setWindowTitle("Shop server (Medusa v2)")
         self.setMinimumWidth(520)
         settings = load_settings(app.uow())
+        self.backend_kind = settings.backend_kind
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -147,11 +113,11 @@ class BackendDialog(QDialog):
             self.key_note.setText("Stored in this computer's keyring, never in Tilldesk's files.")
             return
         try:
-            source = secrets.api_key_source(url)
+            source = api_key_source(url)
         except ValueError:
             source = "none"
         if source == "environment":
-            self.key_note.setText(f"The key comes from {secrets.ENV_VAR}; a key typed here is not used.")
+            self.key_note.setText(f"The key comes from {API_KEY_ENV_VAR}; a key typed here is not used.")
         elif source == "keyring":
             self.key_note.setText("A key is stored in the keyring. Leave empty to keep it.")
             self.key_edit.setPlaceholderText("•••••••• (stored)")
@@ -164,13 +130,14 @@ class BackendDialog(QDialog):
         self._test_token += 1
         token, url, key, relay = self._test_token, self.url_edit.text().strip(), self.key_edit.text().strip(), \
             self._relay
+        kind = self.backend_kind
         self.testing = True
         self.test_button.setEnabled(False)
         self.result_label.setText("Testing…")
 
         def work() -> None:
             try:
-                message = connection_message(url, key)
+                message = connection_message(url, key, kind)
             except Exception as exc:  # noqa: BLE001 - shown in the dialog
                 message = f"The test failed: {exc}"
             try:
@@ -210,7 +177,7 @@ class BackendDialog(QDialog):
                 self._show_url_error("Enter the server address the key belongs to.")
                 return
             try:
-                secrets.set_api_key(url, key)
+                store_api_key(url, key)
             except NoKeyringAvailable:
                 self.result_label.setText(NO_KEYRING_TEXT)
                 return

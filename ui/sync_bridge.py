@@ -18,10 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from app.bootstrap import App
 from app.services.dto import Changes
 from app.services.settings import load_settings
-from app.sync.backend import Backend
-from app.sync.backoff import OnlineMonitor
-from app.sync.store import SyncStore
-from app.sync.worker import SyncRunner, SyncStatus, SyncWorker
+from app.sync.facade import UNSYNCED_STATES, Backend, SyncRunner, SyncService, SyncStatus, SyncWorker
 
 from .none_guard import install as _guard_none
 
@@ -31,7 +28,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SyncBridge", "describe_status", "shorten", "UNSYNCED_STATES"]
 
-UNSYNCED_STATES = ("queued", "in_progress", "needs_attention")
 # At quit the worker gets this long to finish the order in flight. The step machine records each
 # finished step, so a thread cut off after this resumes (or looks the order up) on the next start.
 STOP_TIMEOUT = 5.0
@@ -101,7 +97,7 @@ class SyncBridge(QObject):
                  interval: float | None = None, autostart: bool = True) -> None:
         super().__init__(parent)
         self.app = app
-        self.store = SyncStore(app.uow)
+        self.service = SyncService(app)
         self.status = SyncStatus()
         self.interval = interval
         self._backend_factory = backend_factory
@@ -153,7 +149,6 @@ class SyncBridge(QObject):
             old = self._worker
             self._generation += 1
             gen = self._generation
-            runner = self._make_runner()
             relay = self._relay
 
             def listener(status: SyncStatus, gen: int = gen) -> None:
@@ -162,8 +157,8 @@ class SyncBridge(QObject):
                 except RuntimeError:  # the bridge is gone (window closed): nobody to tell
                     pass
 
-            runner.add_listener(listener)
-            worker = SyncWorker(runner, interval=self._interval())
+            worker = self.service.worker(self._backend_factory, interval=self._interval(), listener=listener,
+                                         **self._runner_options)
             self._worker = worker
 
         if old is None:
@@ -189,24 +184,16 @@ class SyncBridge(QObject):
 
     def unsynced_count(self) -> int:
         """Orders not yet on the server (a local count, asked at quit)."""
-        counts = self.store.counts()
-        return sum(counts[s] for s in UNSYNCED_STATES)
+        return self.service.unsynced_count()
 
     def is_configured(self) -> bool:
-        return bool(self._backend_factory is not None or self.store.setting("backend_url"))
+        return self._backend_factory is not None or self.service.is_configured()
 
     # -- internals ---------------------------------------------------------------------------
     def _interval(self) -> float:
         if self.interval is not None:
             return self.interval
         return float(load_settings(self.app.uow()).sync_interval_seconds)
-
-    def _make_runner(self) -> SyncRunner:
-        # One failed round already counts as offline: rounds are minutes apart, so the default
-        # three-in-a-row would leave "online" showing for a long time with the server gone.
-        # Once offline, the monitor spaces its probes, so a dead server is still not hammered.
-        options: dict[str, Any] = {"monitor": OnlineMonitor(failure_threshold=1), **self._runner_options}
-        return SyncRunner(self.store, self._backend_factory, **options)
 
     def _deliver(self, payload: tuple[int, SyncStatus]) -> None:
         gen, status = payload

@@ -17,13 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.dto import Changes
-from app.sync import engine as sync_engine
-from app.sync.engine import STEP_NAMES, STEPS
-from app.sync.store import OutboxEntry, SyncStore
-from app.sync.worker import SyncStatus
+from app.sync.facade import STEP_NAMES, STEPS, UNSYNCED_STATES, OutboxEntry, SyncService, SyncStatus
 
 from .models import IdRole, ObjectRole, RowsTableModel
-from .sync_bridge import UNSYNCED_STATES, SyncBridge, describe_status
+from .sync_bridge import SyncBridge, describe_status
 
 __all__ = ["SyncQueueModel", "SyncView", "SyncUi", "state_text", "SHOWN_DONE_LIMIT"]
 
@@ -108,15 +105,9 @@ class SyncQueueModel(RowsTableModel):
         return None
 
 
-def load_queue(store: SyncStore, include_done: bool) -> list[OutboxEntry]:
+def load_queue(service: SyncService, include_done: bool) -> list[OutboxEntry]:
     """Runs off the UI thread. Unsynced orders first (they need the eye), then the newest done."""
-    entries = store.entries()
-    open_ = [e for e in entries if e.state in UNSYNCED_STATES]
-    if not include_done:
-        return open_
-    done = [e for e in entries if e.state not in UNSYNCED_STATES]
-    done.sort(key=lambda e: e.updated_at, reverse=True)
-    return open_ + done[:SHOWN_DONE_LIMIT]
+    return service.queue(include_done, SHOWN_DONE_LIMIT)
 
 
 def confirm_discard(parent: QWidget, entry: OutboxEntry) -> bool:
@@ -201,8 +192,8 @@ class SyncView(QDialog):
 
     # -- data --------------------------------------------------------------------------------
     def refresh(self) -> None:
-        store, include = self.ui.bridge.store, self.show_done.isChecked()
-        self.ui.window.ops.query("sync-queue", lambda: load_queue(store, include), self._show)
+        service, include = self.ui.bridge.service, self.show_done.isChecked()
+        self.ui.window.ops.query("sync-queue", lambda: load_queue(service, include), self._show)
 
     def refresh_soon(self) -> None:
         if self.isVisible():
@@ -244,8 +235,8 @@ class SyncView(QDialog):
         e = self.selected()
         if e is None or e.state not in UNSYNCED_STATES:
             return
-        store = self.ui.bridge.store
-        self.ui.window.ops.run(lambda: sync_engine.retry(store, e.id), success=lambda _r: self.refresh(),
+        service = self.ui.bridge.service
+        self.ui.window.ops.run(lambda: service.retry(e.id), success=lambda _r: self.refresh(),
                                changes=Changes(order_ids=(e.order_id,), outbox=True))
         self.ui.bridge.sync_now()
 
@@ -255,8 +246,8 @@ class SyncView(QDialog):
             return
         if not confirm_discard(self, e):
             return
-        store = self.ui.bridge.store
-        self.ui.window.ops.run(lambda: sync_engine.discard(store, e.id), success=lambda _r: self.refresh(),
+        service = self.ui.bridge.service
+        self.ui.window.ops.run(lambda: service.discard(e.id), success=lambda _r: self.refresh(),
                                changes=Changes(order_ids=(e.order_id,), outbox=True))
 
     def showEvent(self, event: Any) -> None:

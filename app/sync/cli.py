@@ -51,7 +51,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_backend_set(args: argparse.Namespace) -> int:
     from app.sync import secrets
-    from app.sync.client import normalize_base_url
+    from app.sync.config import normalize_base_url
     from app.sync.worker import BACKEND_URL_KEY
 
     try:

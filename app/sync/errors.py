@@ -28,6 +28,7 @@ __all__ = [
     "MedusaServerError",
     "NoKeyringAvailable",
     "ApiKeyMissing",
+    "UnknownBackendKind",
 ]
 
 
@@ -201,3 +202,10 @@ class NoKeyringAvailable(BackendError):
             "in the environment to give Tilldesk the shop server's API key.",
             detail=detail,
         )
+
+
+class UnknownBackendKind(BackendError):
+    """The settings name a kind of shop server this Tilldesk has no backend for."""
+
+    transient = False
+    not_sent = True

@@ -1,15 +1,13 @@
 """Pull the shop server's catalog into the local cache: paged, incremental, resumable.
 
-* Medusa's records are turned into the neutral catalog shape (``resources/demo_shop.json``) and
-  written with ``CatalogRepository.upsert``, one page per commit together with the cursor that
+* The backend's catalog source hands out pages already in the neutral shape
+  (``resources/demo_shop.json``, see ``app/sync/medusa_v2/catalog.py``); they are written with
+  ``CatalogRepository.upsert``, one page per commit together with the cursor that
   says the page is done: an interrupted pull resumes after the last page on disk.
 * Incremental: each kind remembers the newest ``updated_at`` it saw (the server's clock, so the
   till's clock does not matter) and next time asks only for records updated since then.
-  Pages are ordered by ``id``: records updated during a pull only ever join the filtered list,
-  so offsets never skip one (Medusa stamps a whole batch with the same ``updated_at``, which
-  rules out ordering by time).
 * Deletions: an incremental list cannot show what was deleted, so every pull also lists the
-  full set of ids (``fields=id``, cheap) and removes local records the server no longer has.
+  full set of ids (cheap) and removes local records the server no longer has.
 * Nothing is capped: paging follows the server's ``count``.
 """
 
@@ -18,34 +16,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
-from app.sync.backend import Backend
+from app.sync.ports import CatalogSource
 from app.sync.store import SyncStore
 
-__all__ = ["PULL_KINDS", "PullProgress", "PullReport", "CatalogPuller", "MedusaCatalogSource", "CatalogSource"]
+__all__ = ["PULL_KINDS", "PullProgress", "PullReport", "CatalogPuller", "CatalogSource"]
 
 log = logging.getLogger(__name__)
 
 #: In dependency order: shipping options are matched to the regions already pulled.
 PULL_KINDS = ("regions", "tax_rates", "sales_channels", "shipping_options", "products", "customers", "promotions")
 
-_SOURCES: dict[str, tuple[str, str, str | None]] = {
-    "regions": ("/admin/regions", "regions", "id,name,currency_code,automatic_taxes,updated_at,*countries"),
-    "tax_rates": ("/admin/tax-rates", "tax_rates", "id,name,code,rate,is_default,updated_at,*tax_region,*rules"),
-    "sales_channels": ("/admin/sales-channels", "sales_channels", "id,name,description,is_disabled,updated_at"),
-    "shipping_options": ("/admin/shipping-options", "shipping_options",
-                         "id,name,price_type,updated_at,*prices,*rules,service_zone.geo_zones.*"),
-    "products": ("/admin/products", "products",
-                 "id,title,subtitle,handle,description,status,updated_at,*variants,*variants.prices,"
-                 "+variants.sku,+variants.barcode"),
-    "customers": ("/admin/customers", "customers",
-                  "id,email,first_name,last_name,phone,company_name,has_account,updated_at,*addresses"),
-    "promotions": ("/admin/promotions", "promotions",
-                   "id,code,status,is_automatic,updated_at,*application_method"),
-}
 _UNIT = {"products": "variants", "tax_rates": "tax rates", "sales_channels": "sales channels",
          "shipping_options": "shipping options"}
 
@@ -81,164 +63,6 @@ class PullReport:
         return sum(k.fetched for k in self.kinds.values())
 
 
-class CatalogSource(Protocol):
-    """What the puller needs: one page of a kind, the full id set, and a few lookups."""
-
-    def page(self, kind: str, since: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]: ...
-    def ids(self, kind: str) -> set[str]: ...
-    def tax_inclusive(self) -> dict[tuple[str, str], bool]: ...
-    def variant_count(self) -> int: ...
-
-
-class MedusaCatalogSource:
-    """:class:`CatalogSource` over the Medusa v2 client of a :class:`MedusaV2Backend`."""
-
-    def __init__(self, backend: Backend, *, id_page_size: int = 500) -> None:
-        self.client = backend.client  # type: ignore[attr-defined]
-        self.id_page_size = id_page_size
-
-    def page(self, kind: str, since: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        path, key, fields = _SOURCES[kind]
-        params: dict[str, Any] = {"limit": limit, "offset": offset, "order": "id"}
-        if fields:
-            params["fields"] = fields
-        if since:
-            # Strictly after the newest record already held: a batch shares one timestamp, and
-            # "$gte" would fetch the whole batch again on every pull.
-            params["updated_at[$gt]"] = since
-        data = self.client.request("GET", path, params=params)
-        items = data.get(key)
-        if not isinstance(items, list):
-            from app.sync.errors import NotMedusa
-            raise NotMedusa(f"The shop server answered {path} in an unexpected form.", detail=f"no '{key}' list")
-        count = data.get("count")
-        return items, int(count) if isinstance(count, int) else offset + len(items)
-
-    def ids(self, kind: str) -> set[str]:
-        path, key, _ = _SOURCES[kind]
-        return {str(x["id"]) for x in self.client.list_paged(path, key, {"fields": "id", "order": "id"},
-                                                              page_size=self.id_page_size)}
-
-    def tax_inclusive(self) -> dict[tuple[str, str], bool]:
-        prefs = self.client.list_paged("/admin/price-preferences", "price_preferences", {})
-        return {(p["attribute"], str(p["value"]).lower() if p["attribute"] == "currency_code" else p["value"]):
-                bool(p.get("is_tax_inclusive")) for p in prefs}
-
-    def variant_count(self) -> int:
-        data = self.client.request("GET", "/admin/product-variants", params={"limit": 1, "fields": "id"})
-        return int(data.get("count") or 0)
-
-
-# -- Medusa -> neutral shape -------------------------------------------------------------------
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict) and "value" in value:
-        return str(value["value"])
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _amount(obj: dict[str, Any], name: str = "amount") -> str:
-    raw = obj.get(f"raw_{name}")
-    return str(_plain(raw) if raw is not None else _plain(obj.get(name)))
-
-
-def map_region(d: dict[str, Any], incl: dict[tuple[str, str], bool]) -> dict[str, Any]:
-    currency = str(d["currency_code"]).lower()
-    # Medusa 2.21.2 prices plain currency prices by the currency's preference; a region
-    # preference wins where one exists (see the harness's notes on price preferences).
-    inclusive = incl.get(("region_id", d["id"]), incl.get(("currency_code", currency), False))
-    return {"id": d["id"], "name": d.get("name") or d["id"], "currency_code": currency,
-            "countries": [c["iso_2"] if isinstance(c, dict) else c for c in d.get("countries") or []],
-            "is_tax_inclusive": inclusive, "automatic_taxes": d.get("automatic_taxes", True),
-            "updated_at": d.get("updated_at")}
-
-
-def map_tax_rate(d: dict[str, Any]) -> dict[str, Any] | None:
-    region = d.get("tax_region") or {}
-    if d.get("rules") or not region.get("country_code"):
-        return None  # product- or type-specific rates are not modelled locally
-    return {"id": d["id"], "name": d.get("name"), "code": d.get("code"), "rate": _amount(d, "rate"),
-            "country_code": region["country_code"], "province_code": region.get("province_code"),
-            "updated_at": d.get("updated_at")}
-
-
-def map_sales_channel(d: dict[str, Any]) -> dict[str, Any]:
-    return {"id": d["id"], "name": d.get("name") or d["id"], "description": d.get("description"),
-            "updated_at": d.get("updated_at")}
-
-
-def map_shipping_option(d: dict[str, Any], regions: list[dict[str, Any]]) -> dict[str, Any] | None:
-    rules = {(r.get("attribute"), str(r.get("value"))) for r in d.get("rules") or []}
-    if ("is_return", "true") in rules:
-        return None
-    zone = d.get("service_zone") or {}
-    countries = {str(g.get("country_code") or "").lower() for g in zone.get("geo_zones") or []}
-    prices = d.get("prices") or []
-    for region in regions:
-        if countries and not countries & set(region["countries"]):
-            continue
-        for p in prices:
-            if str(p.get("currency_code", "")).lower() != region["currency_code"]:
-                continue
-            price_rules = p.get("price_rules") or []
-            if any(pr.get("attribute") == "region_id" and pr.get("value") != region["id"] for pr in price_rules):
-                continue
-            # One local row per option: the first region it serves (a till sells in one or two).
-            return {"id": d["id"], "name": d.get("name") or d["id"], "region_id": region["id"],
-                    "amount": _amount(p), "price_type": d.get("price_type") or "flat",
-                    "updated_at": d.get("updated_at")}
-    return None
-
-
-def map_product(d: dict[str, Any]) -> dict[str, Any]:
-    variants = []
-    for v in d.get("variants") or []:
-        prices: dict[str, str] = {}
-        for p in v.get("prices") or []:
-            if p.get("price_rules") or p.get("rules_count") or p.get("min_quantity") is not None:
-                continue  # region- or quantity-specific prices: the plain currency price is the shelf price
-            prices.setdefault(str(p["currency_code"]).lower(), _amount(p))
-        variants.append({"id": v["id"], "title": v.get("title") or "Default", "sku": v.get("sku"),
-                         "barcode": v.get("barcode"), "updated_at": v.get("updated_at"),
-                         "prices": [{"currency_code": c, "amount": a} for c, a in prices.items()]})
-    return {"id": d["id"], "title": d.get("title") or d["id"], "subtitle": d.get("subtitle"),
-            "handle": d.get("handle"), "description": d.get("description"), "status": d.get("status"),
-            "updated_at": d.get("updated_at"), "variants": variants}
-
-
-_ADDRESS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "province", "postal_code",
-            "country_code", "phone", "is_default_shipping", "is_default_billing")
-
-
-def map_customer(d: dict[str, Any], local_ids: dict[str, str]) -> dict[str, Any]:
-    return {"id": local_ids.get(d["id"], d["id"]), "email": d.get("email") or "",
-            "first_name": d.get("first_name"), "last_name": d.get("last_name"), "phone": d.get("phone"),
-            "company_name": d.get("company_name"), "has_account": bool(d.get("has_account")),
-            "updated_at": d.get("updated_at"),
-            "addresses": [{"id": a["id"], **{k: a.get(k) for k in _ADDRESS}} for a in d.get("addresses") or []]}
-
-
-def map_promotion(d: dict[str, Any]) -> dict[str, Any] | None:
-    am = d.get("application_method")
-    if not d.get("code") or not isinstance(am, dict):
-        return None
-    return {"id": d["id"], "code": d["code"], "status": d.get("status") or "active",
-            "is_automatic": bool(d.get("is_automatic")), "updated_at": d.get("updated_at"),
-            "application_method": {"type": am.get("type"), "target_type": am.get("target_type"),
-                                   "allocation": am.get("allocation"), "value": _amount(am, "value"),
-                                   "currency_code": am.get("currency_code"), "max_quantity": am.get("max_quantity")}}
-
-
-def _ts(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 class CatalogPuller:
     """One pull of some or all kinds. Cheap to build; not thread-safe."""
 
@@ -254,35 +78,16 @@ class CatalogPuller:
     def pull(self, kinds: Iterable[str] = PULL_KINDS, *, full: bool = False) -> PullReport:
         """Pull each kind. ``full`` ignores the incremental cursors (a fresh copy of everything)."""
         report = PullReport()
-        incl = self.source.tax_inclusive() if "regions" in kinds or "shipping_options" in kinds else {}
+        kinds = tuple(kinds)
         if full:
             self.store.reset_cursors(kinds)
         for kind in kinds:
-            if kind not in _SOURCES:
+            if kind not in PULL_KINDS:
                 raise ValueError(f"unknown catalog kind {kind!r}")
             if self.stop():
                 break
-            report.kinds[kind] = self._pull_kind(kind, incl)
+            report.kinds[kind] = self._pull_kind(kind)
         return report
-
-    def _map(self, kind: str, items: list[dict[str, Any]], incl: dict[tuple[str, str], bool],
-             ctx: dict[str, Any]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any] | None]
-        if kind == "regions":
-            out = [map_region(d, incl) for d in items]
-        elif kind == "tax_rates":
-            out = [map_tax_rate(d) for d in items]
-        elif kind == "sales_channels":
-            out = [map_sales_channel(d) for d in items]
-        elif kind == "shipping_options":
-            out = [map_shipping_option(d, ctx["regions"]) for d in items]
-        elif kind == "products":
-            out = [map_product(d) for d in items]
-        elif kind == "customers":
-            out = [map_customer(d, ctx["customer_ids"]) for d in items]
-        else:
-            out = [map_promotion(d) for d in items]
-        return [x for x in out if x is not None]
 
     def _context(self, kind: str) -> dict[str, Any]:
         ctx: dict[str, Any] = {}
@@ -294,7 +99,7 @@ class CatalogPuller:
             ctx["customer_ids"] = self.store.local_customer_ids_by_server_id()
         return ctx
 
-    def _pull_kind(self, kind: str, incl: dict[tuple[str, str], bool]) -> KindReport:
+    def _pull_kind(self, kind: str) -> KindReport:
         rep = KindReport()
         cursor = self.store.cursor(kind)
         if cursor.get("offset") and not cursor.get("complete"):
@@ -312,25 +117,21 @@ class CatalogPuller:
         while True:
             if self.stop():
                 return rep
-            items, count = self.source.page(kind, since, offset, self.page_size)
-            mapped = self._map(kind, items, incl, ctx)
-            offset += len(items)
-            for d in items:
-                ts = _ts(d.get("updated_at"))
-                if ts and (high is None or ts > high):
-                    high = ts
-            finished = not items or offset >= count
-            self.store.upsert_page(kind, mapped, {"since": since, "offset": offset, "high": high,
-                                                  "complete": False})
-            rep.fetched += len(items)
-            rep.fetched_ids += [str(d["id"]) for d in items]
+            page = self.source.page(kind, since, offset, self.page_size, ctx)
+            offset += len(page.server_ids)
+            if page.newest and (high is None or page.newest > high):
+                high = page.newest
+            finished = not page.server_ids or offset >= page.count
+            self.store.upsert_page(kind, page.records, {"since": since, "offset": offset, "high": high,
+                                                        "complete": False})
+            rep.fetched += len(page.server_ids)
+            rep.fetched_ids += page.server_ids
+            done_units += page.units
             if kind == "products":
-                done_units += sum(len(d.get("variants") or []) for d in items)
                 if total_units is None and finished:
                     total_units = done_units
             else:
-                done_units += len(items)
-                total_units = count
+                total_units = page.count
             self.progress(PullProgress(kind, done_units, total_units, unit))
             if finished:
                 break

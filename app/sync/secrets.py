@@ -16,7 +16,7 @@ import os
 import keyring
 import keyring.errors
 
-from app.sync.client import normalize_base_url
+from app.sync.config import normalize_base_url
 from app.sync.errors import ApiKeyMissing, BackendError, NoKeyringAvailable
 
 __all__ = [

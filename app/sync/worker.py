@@ -18,19 +18,23 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.sync.backend import Backend, BackendConfig, open_backend
 from app.sync.backoff import OnlineMonitor
+from app.sync.config import DEFAULT_KIND, BackendConfig
 from app.sync.engine import PushEngine, PushResult
 from app.sync.errors import BackendError
-from app.sync.pull import CatalogPuller, MedusaCatalogSource, PullProgress, PullReport
+from app.sync.ports import Backend, CatalogSource
+from app.sync.pull import CatalogPuller, PullProgress, PullReport
+from app.sync.registry import open_backend
 from app.sync.secrets import require_api_key
 from app.sync.store import SyncStore, utcnow
 
-__all__ = ["SyncStatus", "SyncRunner", "SyncWorker", "RoundReport", "backend_from_settings", "BACKEND_URL_KEY"]
+__all__ = ["SyncStatus", "SyncRunner", "SyncWorker", "RoundReport", "backend_from_settings", "BACKEND_URL_KEY",
+           "BACKEND_KIND_KEY"]
 
 log = logging.getLogger(__name__)
 
 BACKEND_URL_KEY = "backend_url"
+BACKEND_KIND_KEY = "backend_kind"
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,17 @@ class RoundReport:
 
 
 def backend_from_settings(store: SyncStore) -> Backend | None:
-    """The backend the settings name, or None when no server is configured."""
+    """The backend the settings name (its kind from ``backend_kind``), or None when no server is
+    configured. An unknown kind raises ``UnknownBackendKind``, which the status shows."""
     url = store.setting(BACKEND_URL_KEY)
     if not url:
         return None
-    config = BackendConfig(url=str(url))
+    config = BackendConfig(url=str(url), kind=str(store.setting(BACKEND_KIND_KEY) or DEFAULT_KIND))
     return open_backend(config, require_api_key(config.url))
+
+
+def _catalog_of(backend: Backend) -> CatalogSource:
+    return backend.catalog()
 
 
 class SyncRunner:
@@ -70,7 +79,8 @@ class SyncRunner:
     def __init__(self, store: SyncStore, backend_factory: Callable[[], Backend | None] | None = None, *,
                  monitor: OnlineMonitor | None = None, pull_every: float = 300.0, auto_pull: bool = True,
                  auto_push: bool = True,
-                 engine_options: dict[str, Any] | None = None, source_factory: Callable[[Backend], Any] | None = None,
+                 engine_options: dict[str, Any] | None = None,
+                 source_factory: Callable[[Backend], CatalogSource] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.backend_factory = backend_factory or (lambda: backend_from_settings(store))
@@ -79,7 +89,7 @@ class SyncRunner:
         self.auto_pull = auto_pull
         self.auto_push = auto_push
         self.engine_options = engine_options or {}
-        self.source_factory = source_factory or MedusaCatalogSource
+        self.source_factory = source_factory or _catalog_of
         self.monotonic = monotonic
         self._backend: Backend | None = None
         self._last_pull: float | None = None

@@ -12,10 +12,11 @@ import httpx
 from app.bootstrap import start
 from app.domain.catalog import Customer
 from app.services import drafts, orders
-from app.sync.backend import BackendConfig, open_backend
-from app.sync.client import MedusaClient
+from app.sync.config import BackendConfig
+from app.sync.medusa_v2.client import MedusaClient
+from app.sync.registry import open_backend
 from app.sync.engine import PushEngine
-from app.sync.pull import CatalogPuller, MedusaCatalogSource
+from app.sync.pull import CatalogPuller
 from app.sync.store import SyncStore, utcnow
 
 US_ADDRESS = {"first_name": "José", "last_name": "Núñez", "address_1": "350 Fifth Avenue", "city": "New York",
@@ -38,7 +39,7 @@ def till(tmp_path, base_url: str, api_key: str, name: str = "till.sqlite"):
 
 
 def pull(store, backend, **kw):
-    return CatalogPuller(store, MedusaCatalogSource(backend), **kw).pull()
+    return CatalogPuller(store, backend.catalog(), **kw).pull()
 
 
 def make_orders(app, seed, n: int = 20) -> list[Any]:

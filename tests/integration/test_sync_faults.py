@@ -17,8 +17,9 @@ import pytest
 from faultproxy import FaultProxy
 from sync_helpers import make_orders, pull, push_until_settled, server_orders_for, till
 
-from app.sync.backend import BackendConfig, open_backend
-from app.sync.client import MedusaClient
+from app.sync.config import BackendConfig
+from app.sync.medusa_v2.client import MedusaClient
+from app.sync.registry import open_backend
 from app.sync.store import SyncStore
 from tests.medusa_harness.seed import seed_catalog
 

@@ -10,8 +10,8 @@ from sync_helpers import admin, make_orders, pull, push_until_settled, server_or
 
 from app.domain.money import round_money
 from app.services import drafts, orders, queries
-from app.sync.client import MedusaClient
-from app.sync.engine import ADDRESS_FIELDS
+from app.sync.medusa_v2.bodies import ADDRESS_FIELDS
+from app.sync.medusa_v2.client import MedusaClient
 from tests.medusa_harness.seed import seed_catalog
 
 pytestmark = pytest.mark.medusa

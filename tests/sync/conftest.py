@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from app.sync.client import MedusaClient
+from app.sync.medusa_v2.client import MedusaClient
 
 API_KEY = "sk_test_5f3a9c0d1e2b4a6f8e7d"
 BASE_URL = "https://shop.example.test"

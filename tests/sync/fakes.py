@@ -1,4 +1,4 @@
-"""``FakeBackend``: the :class:`app.sync.backend.Backend` Protocol in memory, with scripted faults.
+"""``FakeBackend``: the Medusa v2 API (:class:`app.sync.medusa_v2.api.V2Api`) in memory, with scripted faults.
 
 It keeps drafts/orders, customers and payment collections the way Medusa v2 does (a draft is an
 order with ``status "draft"``; converting keeps the id; converting twice or paying twice is a 400)
@@ -18,8 +18,14 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from app.sync.client import ConnectionCheck
 from app.sync.errors import BackendUnreachable, MedusaRequestError, MedusaServerError
+from app.sync.medusa_v2.backend import MedusaV2Backend
+from app.sync.ports import ConnectionCheck
+
+
+def v2(fake: FakeBackend) -> MedusaV2Backend:
+    """The sync's neutral backend over the fake Medusa v2 API (what the engine and worker see)."""
+    return MedusaV2Backend(fake)
 
 
 class SimulatedCrash(BaseException):

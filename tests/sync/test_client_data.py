@@ -10,7 +10,9 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from app.sync.client import ConnectionCheck, dumps_json, loads_json, normalize_base_url
+from app.sync.config import normalize_base_url
+from app.sync.medusa_v2.wire import dumps_json, loads_json
+from app.sync.ports import ConnectionCheck
 
 from .conftest import API_KEY, json_response
 

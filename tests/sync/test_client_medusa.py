@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.sync.backend import BackendConfig, MedusaV2Backend, open_backend
-from app.sync.client import MedusaClient
+from app.sync.config import BackendConfig
+from app.sync.medusa_v2.backend import MedusaV2Backend
+from app.sync.medusa_v2.client import MedusaClient
+from app.sync.registry import open_backend
 from app.sync.errors import AuthenticationFailed, MedusaRequestError
 
 pytestmark = pytest.mark.medusa
@@ -77,7 +79,8 @@ def test_list_regions_pages_through_everything(client):
 def test_a_sale_pushed_step_by_step_keeps_totals_exact(medusa):
     backend = open_backend(BackendConfig(url=medusa.base_url, timeout_seconds=60, page_size=3), medusa.api_key)
     assert isinstance(backend, MedusaV2Backend)
-    client = backend.client
+    api = backend.api  # the raw Medusa v2 calls under the neutral backend
+    client = api.client
     with backend:
         region = client.request(
             "POST", "/admin/regions",
@@ -86,7 +89,7 @@ def test_a_sale_pushed_step_by_step_keeps_totals_exact(medusa):
         )["region"]
         customer = client.create_customer({"email": f"till-{uuid.uuid4().hex[:8]}@example.test"})
         local_id = f"T-{uuid.uuid4().hex[:10]}"
-        draft = backend.create_draft_order({
+        draft = api.create_draft_order({
             "region_id": region["id"],
             "customer_id": customer["id"],
             "items": [
@@ -99,27 +102,27 @@ def test_a_sale_pushed_step_by_step_keeps_totals_exact(medusa):
         assert Decimal(str(draft["total"])) == Decimal("32.301")
         assert isinstance(draft["subtotal"], Decimal | int)
 
-        found = backend.find_by_local_id("draft_order", local_id, customer_id=customer["id"],
+        found = api.find_by_local_id("draft_order", local_id, customer_id=customer["id"],
                                          created_since=draft["created_at"])
         assert [f["id"] for f in found] == [draft["id"]]
-        assert backend.find_by_local_id("draft_order", "T-nobody", customer_id=customer["id"]) == []
+        assert api.find_by_local_id("draft_order", "T-nobody", customer_id=customer["id"]) == []
 
-        order = backend.convert_draft_to_order(draft["id"])
+        order = api.convert_draft_to_order(draft["id"])
         assert order["status"] == "pending"
         with pytest.raises(MedusaRequestError) as twice:
-            backend.convert_draft_to_order(draft["id"])
+            api.convert_draft_to_order(draft["id"])
         assert twice.value.status == 400 and "not a draft" in twice.value.server_message
 
-        order = backend.get_order(draft["id"])
+        order = api.get_order(draft["id"])
         pending = order["summary"]["pending_difference"]
         assert Decimal(str(pending)) == Decimal("32.301")
-        pc = backend.create_payment_collection(order["id"], Decimal(str(pending)))
-        paid = backend.mark_payment_collection_paid(pc["id"], order["id"])
+        pc = api.create_payment_collection(order["id"], Decimal(str(pending)))
+        paid = api.mark_payment_collection_paid(pc["id"], order["id"])
         assert paid["status"] == "completed"
         with pytest.raises(MedusaRequestError):
-            backend.mark_payment_collection_paid(pc["id"], order["id"])
-        assert backend.complete_order(order["id"])["status"] == "completed"
+            api.mark_payment_collection_paid(pc["id"], order["id"])
+        assert api.complete_order(order["id"])["status"] == "completed"
 
-        orders = backend.find_by_local_id("order", local_id, customer_id=customer["id"])
+        orders = api.find_by_local_id("order", local_id, customer_id=customer["id"])
         assert [o["id"] for o in orders] == [order["id"]]
         assert orders[0]["payment_status"] == "captured"

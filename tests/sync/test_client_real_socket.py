@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.sync.client import MedusaClient
+from app.sync.medusa_v2.client import MedusaClient
 from app.sync.errors import BackendTimeout, BackendUnreachable, TLSError
 
 from .conftest import API_KEY

@@ -14,7 +14,7 @@ from app.domain.money import decimal_str
 from app.services import drafts, orders, queries
 from app.sync.engine import STEPS, PushEngine, compare_totals, discard, retry
 from app.sync.store import SyncStore, utcnow
-from tests.sync.fakes import FakeBackend, SimulatedCrash
+from tests.sync.fakes import FakeBackend, SimulatedCrash, v2
 
 TOTALS = ("total", "subtotal", "tax_total", "discount_total", "shipping_total", "item_total")
 
@@ -58,7 +58,7 @@ def fake_for(app, *orders_):
 
 
 def engine(app, fake, **kw):
-    return PushEngine(SyncStore(app.uow), fake, rng=random.Random(1), unknown_floor=0.0, base_delay=0.001, **kw)
+    return PushEngine(SyncStore(app.uow), v2(fake), rng=random.Random(1), unknown_floor=0.0, base_delay=0.001, **kw)
 
 
 def run_until_settled(eng, rounds=20):
@@ -244,7 +244,7 @@ def test_backoff_grows_and_a_failing_server_is_not_hammered(app):
     a, b = paid_order(app), paid_order(app, email="bo@example.com")
     fake = fake_for(app, a, b)
     fake.fail("create_draft_order", "before", times=3)
-    eng = PushEngine(SyncStore(app.uow), fake, rng=random.Random(3), base_delay=10, max_delay=1000)
+    eng = PushEngine(SyncStore(app.uow), v2(fake), rng=random.Random(3), base_delay=10, max_delay=1000)
     results = eng.push_due()
     assert len(results) == 1  # stopped after the first transient failure
     delays = []

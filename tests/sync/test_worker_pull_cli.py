@@ -12,15 +12,17 @@ import pytest
 
 from app.sync.backoff import OnlineMonitor
 from app.sync.errors import BackendUnreachable
+from app.sync.medusa_v2.catalog import MedusaV2Catalog
 from app.sync.pull import CatalogPuller
 from app.sync.store import SyncStore
 from app.sync.worker import SyncRunner, SyncWorker
 from tests.sync.test_engine import app, fake_for, paid_order  # noqa: F401 - fixture
+from tests.sync.fakes import v2
 from tests.sync.test_secrets import MemoryKeyring
 
 
 def runner_for(app, fake, **kw):  # noqa: F811
-    return SyncRunner(SyncStore(app.uow), lambda: fake, engine_options={"unknown_floor": 0.0, "base_delay": 0.001},
+    return SyncRunner(SyncStore(app.uow), lambda: v2(fake), engine_options={"unknown_floor": 0.0, "base_delay": 0.001},
                       auto_pull=False, **kw)
 
 
@@ -69,7 +71,7 @@ def test_background_worker_syncs_on_trigger_and_stops(app):  # noqa: F811
     worker = SyncWorker(runner, interval=3600).start()
     try:
         order = paid_order(app)
-        runner.backend_factory = lambda: fake_for(app, order)
+        runner.backend_factory = lambda: v2(fake_for(app, order))
         runner._backend = None
         done = threading.Event()
         runner.add_listener(lambda s: done.set() if s.queued == 0 and s.last_sync and not s.running else None)
@@ -114,11 +116,11 @@ def test_pull_resumes_after_the_last_page_on_disk_and_mirrors_deletions(app):  #
     source = PagedSource(25, fail_at=20)
     progress = []
     with pytest.raises(BackendUnreachable):
-        CatalogPuller(store, source, page_size=10, progress=progress.append).pull(["products"])
+        CatalogPuller(store, MedusaV2Catalog(source), page_size=10, progress=progress.append).pull(["products"])
     assert {f"prod_{i:03d}" for i in range(20)} <= store.local_ids("products")
     assert progress[-1].message == "20 of 25 variants"
     source.fail_at = None
-    report = CatalogPuller(store, source, page_size=10).pull(["products"])
+    report = CatalogPuller(store, MedusaV2Catalog(source), page_size=10).pull(["products"])
     assert report.kinds["products"].resumed and report.kinds["products"].fetched == 5
     assert store.local_ids("products") == {p["id"] for p in source.products}
     assert report.kinds["products"].deleted == len(before)
@@ -126,7 +128,7 @@ def test_pull_resumes_after_the_last_page_on_disk_and_mirrors_deletions(app):  #
     source.products[3]["updated_at"] = "2026-02-01T00:00:00Z"
     source.products[3]["title"] = "Renamed"
     del source.products[7]
-    report = CatalogPuller(store, source, page_size=10).pull(["products"])
+    report = CatalogPuller(store, MedusaV2Catalog(source), page_size=10).pull(["products"])
     assert report.kinds["products"].fetched_ids == ["prod_003"] and report.kinds["products"].deleted == 1
     assert "prod_007" not in store.local_ids("products")
 
@@ -180,6 +182,6 @@ def test_a_server_promotion_replaces_a_demo_one_with_the_same_code(app):  # noqa
     promo = {"id": "promo_SERVER", "code": demo.code, "status": "active", "is_automatic": False,
              "application_method": {"type": "percentage", "target_type": "items", "allocation": "across",
                                     "value": 15, "currency_code": None, "max_quantity": None}}
-    CatalogPuller(store, PromoSource([promo])).pull(["promotions"])
+    CatalogPuller(store, MedusaV2Catalog(PromoSource([promo]))).pull(["promotions"])
     (only,) = queries.promotions(app.uow())
     assert only.id == "promo_SERVER" and only.code == demo.code

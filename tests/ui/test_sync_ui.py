@@ -24,7 +24,7 @@ from app.services.settings import load_settings, save_settings
 from app.sync import secrets
 from app.sync.backoff import OnlineMonitor
 from app.sync.store import SyncStore
-from tests.sync.fakes import FakeBackend
+from tests.sync.fakes import FakeBackend, v2
 
 TOTALS = ("total", "subtotal", "tax_total", "discount_total", "shipping_total", "item_total")
 FAST = {"auto_pull": False, "engine_options": {"unknown_floor": 0.0, "base_delay": 0.001}}
@@ -154,7 +154,7 @@ def test_sync_view_lists_each_order_and_retry_and_discard_work(qtbot, till, open
     first, second = pay(w), pay(w, "BRW-MOK-ALU-3")
     fake = fake_for(till, first, second)
     fake.fail("create_draft_order", "http400")  # the server refuses the first order once
-    w.sync.bridge.restart(backend_factory=lambda: fake, **FAST)
+    w.sync.bridge.restart(backend_factory=lambda: v2(fake), **FAST)
 
     view = w.sync.open_view()
     assert view.objectName() == "syncView" and view.isVisible()
@@ -345,7 +345,7 @@ def test_window_answers_while_the_worker_waits_on_the_server(qtbot, till, open_w
     fake = StuckBackend({v.id: v.sku for v in queries.search_variants("", till.uow(), limit=500)})
     expect(fake, order)
     try:
-        w.sync.bridge.restart(backend_factory=lambda: fake, **FAST)
+        w.sync.bridge.restart(backend_factory=lambda: v2(fake), **FAST)
         qtbot.waitUntil(fake.entered.is_set, timeout=WAIT)
         qtbot.waitUntil(lambda: w.sync.bridge.status.running, timeout=WAIT)
         assert w.sync_label.text() == "Syncing…"

@@ -1,0 +1,119 @@
+"""The seam between the sync and a shop server, in the sync's own words.
+
+The push engine and the catalog puller talk to a :class:`Backend`; everything that knows a
+particular server's request bodies and response shapes lives in that backend's package
+(``app/sync/medusa_v2/``), chosen by kind in :mod:`app.sync.registry`. Medusa v1 (integer
+cents, ``/draft-orders/{id}/pay``) is a second package implementing the same Protocol.
+
+Every method raises :mod:`app.sync.errors` exceptions (or :class:`NeedsAttention` when a person
+has to look at the order); amounts are ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from app.services.dto import OrderDTO
+from app.sync.errors import BackendError
+
+if TYPE_CHECKING:  # the store owns the customer record the push reads
+    from app.sync.store import CustomerInfo
+
+__all__ = ["Backend", "CatalogSource", "CatalogPage", "ConnectionCheck", "NeedsAttention",
+           "OrderSnapshot", "RemoteOrder", "Record"]
+
+#: One catalog record in the neutral shape of ``resources/demo_shop.json``.
+Record = dict[str, Any]
+
+
+class NeedsAttention(Exception):
+    """A person has to look at this order; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What "Test connection" shows. ``message`` is written for shop staff."""
+
+    ok: bool
+    reachable: bool
+    authenticated: bool
+    message: str
+    is_medusa: bool = False
+    store_name: str | None = None
+    error: BackendError | None = None
+
+
+@dataclass(frozen=True)
+class OrderSnapshot:
+    """A paid order, ready to go out: the frozen order plus what the server calls its parts."""
+
+    order: OrderDTO
+    customer_id: str | None  # the server's customer id
+    email: str | None
+    variant_ids: Mapping[str, str]  # local variant id -> the server's, where they differ
+    shipping_option_ids: tuple[str, ...]  # one per shipping method of the order
+
+
+@dataclass(frozen=True)
+class RemoteOrder:
+    """What the server holds for one of our orders (a draft, or the order it became)."""
+
+    id: str
+    display_id: int | None = None
+    converted: bool = False  # no longer a draft
+    paid: bool = False
+    to_pay: Decimal | None = None  # still due on the server; None: it did not say
+    open_payment_id: str | None = None  # a payment started and not yet marked paid
+    totals: dict[str, Any] | None = None  # JSON-safe exact totals, for ``compare_totals``
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """One page of a catalog kind, already in the neutral shape."""
+
+    records: list[Record]  # what to store (kinds the till does not model are left out)
+    server_ids: list[str]  # every record the server sent on this page
+    count: int  # how many records the server has for this query
+    newest: str | None = None  # the newest ``updated_at`` on the page (the server's clock)
+    units: int = 0  # what progress counts: variants for products, records otherwise
+
+
+class CatalogSource(Protocol):
+    """What the puller needs: a page of a kind, the full id set, and the variant count."""
+
+    def page(self, kind: str, since: str | None, offset: int, limit: int,
+             context: Mapping[str, Any]) -> CatalogPage: ...
+    def ids(self, kind: str) -> set[str]: ...
+    def variant_count(self) -> int: ...
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the sync needs from a shop server, step by step of a paid sale."""
+
+    def check_connection(self) -> ConnectionCheck: ...
+    def catalog(self) -> CatalogSource: ...
+
+    # the server's side of what an order refers to
+    def known_variants(self, ids: Iterable[str]) -> set[str]: ...
+    def variants_with_sku(self, sku: str) -> list[str]: ...
+    def find_customer(self, email: str) -> str | None: ...
+    def create_customer(self, customer: CustomerInfo) -> str: ...
+
+    # the order itself
+    def create_draft(self, snapshot: OrderSnapshot) -> RemoteOrder: ...
+    def draft_totals(self, draft_id: str) -> dict[str, Any]: ...
+    def convert_draft(self, draft_id: str) -> None: ...
+    def get_order(self, order_id: str) -> RemoteOrder: ...
+    def create_payment(self, order_id: str, amount: Decimal) -> str: ...
+    def mark_payment_paid(self, payment_id: str, order_id: str) -> None: ...
+
+    # recovery after an outcome-unknown step: the draft or order already made for a local order
+    def find_order(self, local_order_id: str, customer_id: str | None,
+                   created_since: datetime | None) -> RemoteOrder | None: ...
+
+    def close(self) -> None: ...
