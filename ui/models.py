@@ -16,7 +16,7 @@ from app.domain.draft_order import MAX_QUANTITY
 from app.domain.order import Payment
 from app.services.dto import ListEntryDTO, LineItemDTO
 
-from .formatting import money, parse_amount, status_text
+from .display import money, parse_amount, status_text
 from .none_guard import install as _guard_none
 
 # Every window path imports this module: protect None before the first item view touches it

@@ -16,7 +16,7 @@ from app.services import orders
 from app.services.dto import Changes, OrderDTO
 
 from .address_form import province_name
-from .formatting import money, status_text
+from .display import money, status_text
 from .models import LineItemsModel, PaymentsModel
 from .ops import OpRunner
 from .totals_panel import TotalsPanel

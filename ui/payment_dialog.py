@@ -17,7 +17,7 @@ from app.domain.money import round_money
 from app.domain.order import TenderKind
 from app.domain.payments import Tender, TenderBalance, tender_balance
 
-from .formatting import money, parse_amount
+from .display import money, parse_amount
 from . import theme
 
 KINDS = (("cash", "Cash"), ("card", "Card"), ("other", "Other"))
