@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QApplication, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QWidget,
 )
 
-from app.domain.address import ADDRESS_FIELDS, Address
+from app.domain.address import Address
 from app.domain.catalog import CustomerAddress
 from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
@@ -301,7 +301,3 @@ class AddressForm(QGroupBox):
 
     def widget(self, name: str) -> QWidget:
         return self.fields[name]
-
-    @staticmethod
-    def field_names() -> tuple[str, ...]:
-        return ADDRESS_FIELDS

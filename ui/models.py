@@ -29,7 +29,6 @@ _ROOT = QModelIndex()
 IdRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
 ObjectRole = Qt.ItemDataRole.UserRole + 3  # the DTO behind the row
-SortRole = Qt.ItemDataRole.UserRole + 4
 
 
 class RowsTableModel(QAbstractTableModel):

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from app.bootstrap import App
 from app.domain.catalog import Customer, Variant
@@ -22,6 +22,7 @@ from app.services.dto import Changes, DraftOrderDTO, OrderDTO
 from ..ops import OpRunner
 from ..payment_dialog import MarkPaidDialog
 from ..totals_panel import TotalsPanel
+from .. import theme
 from .addresses import AddressesSection
 from .customer import CustomerSection
 from .lines import LinesSection
@@ -45,18 +46,8 @@ class DraftEditor(QWidget):
 
     # --- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(8, 4, 8, 4)
-        main = QVBoxLayout()
+        main, side, self.title_label = theme.page_layout(self, "draftTitle")
         main.setSpacing(6)
-        side = QVBoxLayout()
-        outer.addLayout(main, 1)
-        outer.addLayout(side, 0)
-
-        self.title_label = QLabel(self)
-        self.title_label.setObjectName("draftTitle")
-        self.title_label.setStyleSheet("font-size: 16px; font-weight: 600;")
-        main.addWidget(self.title_label)
 
         # The sections build into `main` top to bottom; their widgets are the editor's children.
         c = self.customer = CustomerSection(self, main)
