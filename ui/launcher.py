@@ -24,7 +24,8 @@ def run(app: App) -> int:
 
     from .main_window import MainWindow, window_icon
 
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     qapp.setApplicationName("Tilldesk")
     qapp.setWindowIcon(window_icon())
     window = MainWindow(app)

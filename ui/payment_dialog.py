@@ -82,7 +82,7 @@ class MarkPaidDialog(QDialog):
         self.add_button.setObjectName("addTenderButton")
         self.add_button.setToolTip("Split the payment: add another tender (Ctrl+T)")
         self.add_button.clicked.connect(lambda: self.add_tender())
-        QShortcut(QKeySequence("Ctrl+T"), self, activated=lambda: self.add_tender())
+        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(lambda: self.add_tender())
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
         layout.addLayout(add_row)

@@ -17,7 +17,7 @@ _COLOURS = {
 
 def is_dark() -> bool:
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):
         return False
     window = app.palette().color(QPalette.ColorRole.Window)
     return window.lightness() < 128

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -36,18 +36,18 @@ class QuantityDelegate(QStyledItemDelegate):
     """A spin box that starts with its text selected: digits typed replace the quantity, never
     append to it (the scanner's last digits must not turn 1 into 13)."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option: Any, index: QModelIndex | QPersistentModelIndex) -> QWidget:
         box = QSpinBox(parent)
         box.setRange(1, MAX_QUANTITY)
         box.setObjectName("quantityEditor")
         box.setAccessibleName("Quantity")
         return box
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         editor.setValue(int(index.data(Qt.ItemDataRole.EditRole)))  # type: ignore[attr-defined]
         editor.selectAll()  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         editor.interpretText()  # type: ignore[attr-defined]
         model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
 
@@ -60,7 +60,7 @@ def _is_price(text: str) -> bool:
 class PriceDelegate(QStyledItemDelegate):
     """A unit price: a plain decimal, refused (editor stays red) when it is not an amount."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option: Any, index: QModelIndex | QPersistentModelIndex) -> QWidget:
         edit = QLineEdit(parent)
         edit.setObjectName("unitPriceEditor")
         edit.setAccessibleName("Unit price")
@@ -68,11 +68,11 @@ class PriceDelegate(QStyledItemDelegate):
         edit.textChanged.connect(lambda t: edit.setStyleSheet("" if _is_price(t) else theme.style("error")))
         return edit
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         editor.setText(str(index.data(Qt.ItemDataRole.EditRole)))  # type: ignore[attr-defined]
         editor.selectAll()  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         text = editor.text()  # type: ignore[attr-defined]
         if _is_price(text):
             model.setData(index, parse_amount(text), Qt.ItemDataRole.EditRole)

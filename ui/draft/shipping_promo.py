@@ -154,7 +154,8 @@ class ShippingPromoSection(Section):
 
     def _show_promos(self, d: DraftOrderDTO) -> None:
         while self.promo_codes_box.count():
-            w = self.promo_codes_box.takeAt(0).widget()
+            item = self.promo_codes_box.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         for code in d.promo_codes:
