@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QApplication, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QWidget,
 )
 
-from app.domain.address import ADDRESS_FIELDS, Address
+from app.domain.address import Address
 from app.domain.catalog import CustomerAddress
 from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
@@ -84,16 +84,19 @@ class AddressForm(QGroupBox):
 
         for i, name in enumerate(ORDER):
             if name == "country_code":
-                w: QWidget = QComboBox(self)
-                w.addItem("", "")
+                countries_box = QComboBox(self)
+                countries_box.addItem("", "")
                 for cname, code in countries():
-                    w.addItem(cname, code)
-                w.activated.connect(lambda _i, n=name: self._country_changed())
+                    countries_box.addItem(cname, code)
+                countries_box.activated.connect(lambda _i, n=name: self._country_changed())
+                w: QWidget = countries_box
             elif name == "province":
                 w = QComboBox(self)
                 w.setEditable(True)
                 w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-                w.lineEdit().editingFinished.connect(lambda n=name: self._field_committed(n))
+                line = w.lineEdit()  # an editable combo always has one
+                if line is not None:
+                    line.editingFinished.connect(lambda n=name: self._field_committed(n))
                 w.activated.connect(lambda _i, n=name: self._field_committed(n))
             else:
                 w = QLineEdit(self)
@@ -129,7 +132,7 @@ class AddressForm(QGroupBox):
         self._timer.timeout.connect(self.commit)
         self._set_country("")
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
 
     # --- reading and writing ---------------------------------------------------------------
@@ -301,7 +304,3 @@ class AddressForm(QGroupBox):
 
     def widget(self, name: str) -> QWidget:
         return self.fields[name]
-
-    @staticmethod
-    def field_names() -> tuple[str, ...]:
-        return ADDRESS_FIELDS

@@ -1,24 +1,53 @@
-"""The `tilldesk` console entry: the command line from app.cli, with the window plugged in.
+"""The `tilldesk` console entry (also `python -m ui` and the bundle's entry script): the command
+line from app.cli, with the window plugged in.
 
 Qt is imported only when the window is actually opened, so `tilldesk draft list` stays fast
 and works on a machine without a display."""
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported by app.cli when it starts the shop, not on every command
+    from app.bootstrap import App
 
 
-def _launch(app: Any) -> int:
-    from ui.main import run
+def run(app: App) -> int:
+    """Show the main window and run Qt's event loop."""
+    from PySide6.QtWidgets import QApplication
 
-    return run(app)
+    from . import none_guard
+
+    none_guard.install()  # before the first Qt call: see ui/none_guard.py
+
+    from .main_window import MainWindow, window_icon
+
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    qapp.setApplicationName("Tilldesk")
+    qapp.setWindowIcon(window_icon())
+    window = MainWindow(app)
+    window.show()
+    if os.environ.get("TILLDESK_EXIT_AFTER_SHOWN") == "1":
+        # For start-up measurements (benchmarks/bench_startup.py): quit once the first frame is out.
+        from PySide6.QtCore import QTimer
+
+        def _shown() -> None:
+            sys.stdout.write("tilldesk: window shown\n")
+            sys.stdout.flush()
+            window.close()
+            qapp.quit()
+
+        QTimer.singleShot(0, _shown)
+    return qapp.exec()
 
 
 def main(argv: list[str] | None = None) -> int:
     from app.cli import main as cli_main
 
-    return cli_main(argv, launch_gui=_launch)
+    return cli_main(argv, launch_gui=run)
 
 
 if __name__ == "__main__":

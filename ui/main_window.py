@@ -16,11 +16,11 @@ from app.services import drafts, orders, queries
 from app.services.dto import Changes, DraftOrderDTO, ListPage, OrderDTO
 from app.services.settings import load_settings
 
-from .draft_editor import PRINT_TOOLTIP, DraftEditor
+from .draft import PRINT_TOOLTIP, DraftEditor
 from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
-from .printing import PrintController
+from .print_jobs import PrintController
 from .settings_dialog import SettingsDialog
 from .sync_panel import SyncUi
 

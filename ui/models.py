@@ -16,7 +16,7 @@ from app.domain.draft_order import MAX_QUANTITY
 from app.domain.order import Payment
 from app.services.dto import ListEntryDTO, LineItemDTO
 
-from .formatting import money, parse_amount, status_text
+from .display import money, parse_amount, status_text
 from .none_guard import install as _guard_none
 
 # Every window path imports this module: protect None before the first item view touches it
@@ -29,7 +29,6 @@ _ROOT = QModelIndex()
 IdRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
 ObjectRole = Qt.ItemDataRole.UserRole + 3  # the DTO behind the row
-SortRole = Qt.ItemDataRole.UserRole + 4
 
 
 class RowsTableModel(QAbstractTableModel):

@@ -16,10 +16,11 @@ from app.services import orders
 from app.services.dto import OrderDTO
 
 from .address_form import province_name
-from .formatting import money, status_text
+from .display import money, status_text
 from .models import LineItemsModel, PaymentsModel
 from .ops import OpRunner
 from .totals_panel import TotalsPanel
+from . import theme
 
 ACTIONS = (("complete", "Complete", "The customer has the goods: complete the order"),
            ("cancel", "Cancel order", "Cancel this order"),
@@ -49,17 +50,7 @@ class OrderView(QWidget):
         self.setObjectName("orderView")
         self.app, self.ops = app, ops
         self.order: OrderDTO | None = None
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(8, 4, 8, 4)
-        main = QVBoxLayout()
-        side = QVBoxLayout()
-        outer.addLayout(main, 1)
-        outer.addLayout(side, 0)
-
-        self.title = QLabel(self)
-        self.title.setObjectName("orderTitle")
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
-        main.addWidget(self.title)
+        main, side, self.title = theme.page_layout(self, "orderTitle")
         facts = QGridLayout()
         self.facts: dict[str, QLabel] = {}
         for i, (key, caption) in enumerate((("status", "Status"), ("payment_status", "Payment"),

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from app.domain.money import ZERO, round_money
+from app.domain.money import round_money
+from app.domain.order import TenderKind
+from app.domain.payments import Tender, TenderBalance, tender_balance
 
-from .formatting import money, parse_amount
+from .display import money, parse_amount
 from . import theme
 
 KINDS = (("cash", "Cash"), ("card", "Card"), ("other", "Other"))
@@ -80,7 +82,7 @@ class MarkPaidDialog(QDialog):
         self.add_button.setObjectName("addTenderButton")
         self.add_button.setToolTip("Split the payment: add another tender (Ctrl+T)")
         self.add_button.clicked.connect(lambda: self.add_tender())
-        QShortcut(QKeySequence("Ctrl+T"), self, activated=lambda: self.add_tender())
+        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(lambda: self.add_tender())
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
         layout.addLayout(add_row)
@@ -120,7 +122,7 @@ class MarkPaidDialog(QDialog):
 
     def add_tender(self, kind: str = "cash", amount: Decimal | None = None) -> TenderRow:
         if amount is None:
-            amount = max(self.remaining(), ZERO)
+            amount = self.balance()[0].still_due
         row = TenderRow(self, len(self.rows), kind, amount)
         r = len(self.rows) + 1
         self.grid.addWidget(row.kind, r, 0)
@@ -151,38 +153,32 @@ class MarkPaidDialog(QDialog):
             w.deleteLater()
         self.update_summary()
 
-    def _sums(self) -> tuple[Decimal, Decimal, bool]:
-        cash = non_cash = ZERO
+    def balance(self) -> tuple[TenderBalance, bool]:
+        """The domain's balance of the tenders typed so far, and whether every amount is one above zero
+        (a blank or bad amount counts as nothing until it is fixed)."""
+        tenders: list[Tender] = []
         ok = True
         for row in self.rows:
             kind, amount, _ = row.value()
             if amount is None or amount <= 0:
                 ok = False
                 continue
-            if kind == "cash":
-                cash += amount
-            else:
-                non_cash += amount
-        return cash, non_cash, ok
-
-    def remaining(self) -> Decimal:
-        cash, non_cash, _ = self._sums()
-        return self.amount_due - cash - non_cash
+            tenders.append(Tender(TenderKind(kind), amount))
+        return tender_balance(self.amount_due, tenders), ok
 
     def update_summary(self, *_: Any) -> None:
-        cash, non_cash, amounts_ok = self._sums()
+        b, amounts_ok = self.balance()
         cur = self.currency_code
-        remaining = self.amount_due - cash - non_cash
-        self.tendered_label.setText(money(cash + non_cash, cur))
-        self.remaining_label.setText(money(max(remaining, ZERO), cur))
-        self.change_label.setText(money(max(-remaining, ZERO), cur) if non_cash <= self.amount_due else "")
+        self.tendered_label.setText(money(b.tendered, cur))
+        self.remaining_label.setText(money(b.still_due, cur))
+        self.change_label.setText("" if b.non_cash_exceeds_due else money(b.change, cur))
         problem = ""
         if not amounts_ok:
             problem = "Every tender needs an amount above zero."
-        elif non_cash > self.amount_due:
+        elif b.non_cash_exceeds_due:
             problem = "Card and other tenders exceed the amount due: change can only be given in cash."
-        elif remaining > 0:
-            problem = f"{money(remaining, cur)} still to pay."
+        elif b.still_due > 0:
+            problem = f"{money(b.still_due, cur)} still to pay."
         self.problem_label.setText(problem)
         self.ok_button.setEnabled(not problem)
 
@@ -192,10 +188,3 @@ class MarkPaidDialog(QDialog):
             kind, amount, ref = row.value()
             tenders.append({"kind": kind, "amount": str(amount), "reference": ref})
         return {"draft_id": draft_id, "tenders": tenders}
-
-    @classmethod
-    def ask(cls, amount_due: Decimal, currency_code: str, draft_id: str, draft_label: str = "",
-            parent: QWidget | None = None) -> dict[str, Any] | None:
-        """The MarkPaid command, or None when cancelled."""
-        dlg = cls(amount_due, currency_code, draft_label, parent)
-        return dlg.command(draft_id) if dlg.exec() == QDialog.DialogCode.Accepted else None

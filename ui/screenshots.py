@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         ed.shipping_form._touched.update(ed.shipping_form.fields)
         ed.shipping_form.commit()
         ed.shipping_combo.setCurrentIndex(2)
-        ed._shipping_chosen()
+        ed.shipping.shipping_chosen()
         ed.promo_edit.setText("WELCOME10")
         ed.apply_promo()
         ed.product_search.setFocus()

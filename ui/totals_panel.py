@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QWidget
 
 from app.domain.totals import OrderTotals
 
-from .formatting import money
+from .display import money
 
 ROWS = (("items", "Items"), ("discounts", "Discounts"), ("shipping", "Shipping"), ("tax", "Tax"),
         ("total", "Total"), ("amount_due", "Amount due"))

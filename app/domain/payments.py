@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +19,48 @@ class Tender:
     reference: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TenderBalance:
+    """Where the tenders stand against the amount due: what Mark Paid shows live and what
+    `settle` checks. Cash surplus goes back as change; card and other may not exceed what is due."""
+    amount_due: Decimal
+    cash: Decimal
+    non_cash: Decimal
+
+    @property
+    def tendered(self) -> Decimal:
+        return self.cash + self.non_cash
+
+    @property
+    def non_cash_exceeds_due(self) -> bool:
+        """Card and other add up to more than is due: change can only be given in cash."""
+        return self.non_cash > self.amount_due
+
+    @property
+    def still_due(self) -> Decimal:
+        """What the tenders leave unpaid, never below zero."""
+        return max(self.amount_due - self.tendered, ZERO)
+
+    @property
+    def change(self) -> Decimal:
+        """The cash handed back, never below zero (none when card and other already exceed the due)."""
+        if self.non_cash_exceeds_due:
+            return ZERO
+        return max(self.tendered - self.amount_due, ZERO)
+
+
+@exact
+def tender_balance(amount_due: Decimal, tenders: Iterable[Tender]) -> TenderBalance:
+    """The one place the tender rules add up: cash on one side, card and other on the other."""
+    cash = non_cash = ZERO
+    for t in tenders:
+        if t.kind is TenderKind.CASH:
+            cash += t.amount
+        else:
+            non_cash += t.amount
+    return TenderBalance(amount_due=amount_due, cash=cash, non_cash=non_cash)
+
+
 @exact
 def settle(amount_due: Decimal, currency_code: str, tenders: Sequence[Tender],
            new_id: Callable[[], str], now: datetime) -> list[Payment]:
@@ -31,19 +73,17 @@ def settle(amount_due: Decimal, currency_code: str, tenders: Sequence[Tender],
             raise InvalidValue("must be more than zero", field=f)
         if -t.amount.as_tuple().exponent > digits and t.amount != t.amount.quantize(Decimal(1).scaleb(-digits)):  # type: ignore[operator]
             raise InvalidValue(f"has more than {digits} decimals for {currency_code.upper()}", field=f)
-    non_cash = sum((t.amount for t in tenders if t.kind is not TenderKind.CASH), ZERO)
-    cash = sum((t.amount for t in tenders if t.kind is TenderKind.CASH), ZERO)
-    if non_cash > amount_due:
+    balance = tender_balance(amount_due, tenders)
+    if balance.non_cash_exceeds_due:
         raise InvalidValue(
-            f"card and other tenders add up to {money_str(non_cash, currency_code)}, more than the "
+            f"card and other tenders add up to {money_str(balance.non_cash, currency_code)}, more than the "
             f"{money_str(amount_due, currency_code)} due; change can only be given in cash", field="tenders")
-    if non_cash + cash < amount_due:
-        missing = amount_due - non_cash - cash
+    if balance.still_due > 0:
         raise InsufficientPayment(
-            f"{money_str(missing, currency_code)} {currency_code.upper()} is still due "
-            f"(tendered {money_str(non_cash + cash, currency_code)} of {money_str(amount_due, currency_code)})",
+            f"{money_str(balance.still_due, currency_code)} {currency_code.upper()} is still due "
+            f"(tendered {money_str(balance.tendered, currency_code)} of {money_str(amount_due, currency_code)})",
             field="tenders")
-    cash_needed = amount_due - non_cash
+    cash_needed = amount_due - balance.non_cash
     payments: list[Payment] = []
     for t in tenders:
         if t.kind is TenderKind.CASH:

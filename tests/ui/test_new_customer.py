@@ -29,7 +29,7 @@ def test_new_customer_by_keyboard_offers_look_alikes_then_creates(qtbot, window,
     ed = window.editor
     ed.customer_search.setFocus()
     qtbot.keyClick(ed.customer_search, K.Key_F3, Qt.KeyboardModifier.ShiftModifier)
-    dlg = ed._customer_dialog
+    dlg = ed.customer.dialog
     qtbot.waitUntil(dlg.isVisible)
     # The demo shop already has Zoë Müller: she is offered instead of a duplicate.
     _type(qtbot, dlg, {"email": "zoe.new@example.com", "first_name": "Zoë", "last_name": "Müller", "phone": "+49 221 9988776"})
@@ -57,7 +57,7 @@ def test_choosing_the_offered_customer_creates_nothing(qtbot, window, till) -> N
     window.new_draft()
     ed = window.editor
     ed.new_customer()
-    dlg = ed._customer_dialog
+    dlg = ed.customer.dialog
     _type(qtbot, dlg, {"email": "lukasz.zolc+orders@example.com"})
     dlg.buttons.accepted.emit()
     qtbot.waitUntil(dlg.similar_list.isVisible)

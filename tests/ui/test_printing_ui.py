@@ -266,11 +266,11 @@ def test_receipt_goes_to_the_escpos_printer_and_an_unreachable_one_is_shown_plai
 
 def test_a_slow_receipt_printer_does_not_hold_up_the_window(qtbot, till, capture, monkeypatch):
     """Threaded: while the printer job hangs, the window keeps taking edits."""
-    import ui.printing as printing_mod
+    import ui.print_jobs as print_jobs
     from ui.main_window import MainWindow
 
     gate = threading.Event()
-    real_send = printing_mod.send_to_network_printer
+    real_send = print_jobs.send_to_network_printer
     on_ui_thread: list[bool] = []
 
     def slow_send(*a, **k):
@@ -278,7 +278,7 @@ def test_a_slow_receipt_printer_does_not_hold_up_the_window(qtbot, till, capture
         gate.wait(30)
         return real_send(*a, **k)
 
-    monkeypatch.setattr(printing_mod, "send_to_network_printer", slow_send)
+    monkeypatch.setattr(print_jobs, "send_to_network_printer", slow_send)
     save_settings({"escpos_host": "127.0.0.1", "escpos_port": capture.port}, till.uow())
     w = MainWindow(till)
     qtbot.addWidget(w)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from app.services import drafts, queries
-from ui.formatting import parse_amount
+from ui.display import parse_amount
 
 
 def _amount(text: str) -> Decimal:

@@ -259,9 +259,5 @@ def make_printer(settings: TillSettings) -> QPrinter:
     return QPrinter(QPrinter.PrinterMode.HighResolution)
 
 
-def available_printers() -> list[str]:
-    return list(QPrinterInfo.availablePrinterNames())
-
-
-__all__: list[Any] = ["PrintController", "PrintOutcome", "available_printers", "describe", "make_printer",
+__all__: list[Any] = ["PrintController", "PrintOutcome", "describe", "make_printer",
                       "paint_pdf"]
