@@ -21,8 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from app.domain.errors import DomainError
 from app.domain.changes import Changes, OpResult
+from app.domain.errors import DomainError
 
 from .none_guard import install as _guard_none
 
@@ -64,9 +64,8 @@ class OpRunner(QObject):
     """`run(fn, success=..., error=...)`. With synchronous=True (tests) the call runs inline and
     callbacks fire before run() returns.
 
-    `changes=` is a leftover of the hand-written change sets: it is used only when the call is not
-    a service returning an OpResult (the service's own changes always win). It goes once the last
-    call sites (draft editor, sync panel) are moved."""
+    A call that returns an OpResult has its value passed to `success` and its changes broadcast on
+    `changed`; the change set always comes from the service, never from the call site."""
 
     changed = Signal(object)  # Changes
     failed = Signal(str, object)  # message, exception: the window shows it in one consistent way
@@ -89,14 +88,14 @@ class OpRunner(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def run(self, fn: Callable[[], Any], *, success: Success | None = None, error: ErrorHandler | None = None,
-            changes: Changes | Callable[[Any], Changes] | None = None) -> None:
-        self._submit(self._edits, fn, success, error, changes, channel=None)
+    def run(self, fn: Callable[[], Any], *, success: Success | None = None,
+            error: ErrorHandler | None = None) -> None:
+        self._submit(self._edits, fn, success, error, channel=None)
 
     def query(self, channel: str, fn: Callable[[], Any], success: Success,
               error: ErrorHandler | None = None) -> None:
         """A read whose answer is wanted only if no newer query on `channel` was asked since."""
-        self._submit(self._queries, fn, success, error, None, channel=channel)
+        self._submit(self._queries, fn, success, error, channel=channel)
 
     def wait(self, msecs: int = 10000) -> bool:
         """Block until queued work ran (closing the window, tests of the threaded path)."""
@@ -121,7 +120,7 @@ class OpRunner(QObject):
             finish(result, exc)
 
     def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], success: Success | None,
-                error: ErrorHandler | None, changes: Any, channel: str | None) -> None:
+                error: ErrorHandler | None, channel: str | None) -> None:
         self._seq += 1
         token = self._seq
         if channel is not None:
@@ -138,8 +137,6 @@ class OpRunner(QObject):
             said: Changes | None = None
             if isinstance(result, OpResult):
                 result, said = result.value, result.changes
-            elif changes is not None:
-                said = changes(result) if callable(changes) else changes
             if success is not None:
                 success(result)
             if said:

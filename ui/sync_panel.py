@@ -12,11 +12,20 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.services.dto import Changes
 from app.sync.facade import STEP_NAMES, STEPS, UNSYNCED_STATES, OutboxEntry, SyncService, SyncStatus
 
 from .models import IdRole, ObjectRole, RowsTableModel
@@ -236,8 +245,7 @@ class SyncView(QDialog):
         if e is None or e.state not in UNSYNCED_STATES:
             return
         service = self.ui.bridge.service
-        self.ui.window.ops.run(lambda: service.retry(e.id), success=lambda _r: self.refresh(),
-                               changes=Changes(order_ids=(e.order_id,), outbox=True))
+        self.ui.window.ops.run(lambda: service.retry(e.id), success=lambda _r: self.refresh())
         self.ui.bridge.sync_now()
 
     def discard_selected(self) -> None:
@@ -247,8 +255,7 @@ class SyncView(QDialog):
         if not confirm_discard(self, e):
             return
         service = self.ui.bridge.service
-        self.ui.window.ops.run(lambda: service.discard(e.id), success=lambda _r: self.refresh(),
-                               changes=Changes(order_ids=(e.order_id,), outbox=True))
+        self.ui.window.ops.run(lambda: service.discard(e.id), success=lambda _r: self.refresh())
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

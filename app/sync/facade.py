@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.bootstrap import App
+from app.domain.changes import Changes, OpResult
 from app.sync import secrets
 from app.sync.backoff import OnlineMonitor
 from app.sync.config import DEFAULT_KIND, BackendConfig, normalize_base_url
@@ -23,7 +24,8 @@ from app.sync.store import OutboxEntry, SyncStore
 from app.sync.worker import BACKEND_KIND_KEY, BACKEND_URL_KEY, SyncRunner, SyncStatus, SyncWorker
 
 __all__ = [
-    "SyncService", "SyncStatus", "SyncRunner", "SyncWorker", "OutboxEntry", "Backend", "BackendError", "NoKeyringAvailable",
+    "SyncService", "SyncStatus", "SyncRunner", "SyncWorker", "OutboxEntry", "Backend", "BackendError",
+    "NoKeyringAvailable",
     "STEPS", "STEP_NAMES", "UNSYNCED_STATES", "API_KEY_ENV_VAR", "normalize_base_url", "connection_message",
     "api_key_source", "store_api_key", "NO_KEYRING_TEXT",
 ]
@@ -64,11 +66,11 @@ class SyncService:
         counts = self.store.counts()
         return sum(counts[s] for s in UNSYNCED_STATES)
 
-    def retry(self, outbox_id: str) -> OutboxEntry:
-        return retry(self.store, outbox_id)
+    def retry(self, outbox_id: str) -> OpResult[OutboxEntry]:
+        return _changed(retry(self.store, outbox_id))
 
-    def discard(self, outbox_id: str) -> OutboxEntry:
-        return discard(self.store, outbox_id)
+    def discard(self, outbox_id: str) -> OpResult[OutboxEntry]:
+        return _changed(discard(self.store, outbox_id))
 
     # -- the backend settings ----------------------------------------------------------------
     def is_configured(self) -> bool:
@@ -130,3 +132,8 @@ def _url_error(exc: Exception) -> str:
         msgs = [str(e.get("msg", "")).removeprefix("Value error, ") for e in errors()]
         return " ".join(m for m in msgs if m) or str(exc)
     return str(exc)
+
+
+def _changed(entry: OutboxEntry) -> OpResult[OutboxEntry]:
+    """Retry and Discard change one outbox entry and what its order shows, as services report."""
+    return OpResult(entry, Changes(order_ids=(entry.order_id,), outbox=True))

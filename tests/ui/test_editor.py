@@ -184,15 +184,17 @@ def test_promo_feedback_unknown_and_scan_of_unknown_barcode(qtbot, window, till)
 def test_threaded_op_helper_runs_off_the_ui_thread_and_reports_errors(qtbot, till):
     import threading
 
+    from app.domain.changes import OpResult
     from ui.ops import OpRunner
 
     ops = OpRunner()
     seen: list[object] = []
     with qtbot.waitSignal(ops.changed, timeout=5000) as changed:
-        ops.run(lambda: (threading.current_thread() is threading.main_thread(),
-                         drafts.create_draft({}, till.uow()).value),
-                success=lambda r: seen.append((r[0], threading.current_thread() is threading.main_thread())),
-                changes=lambda r: __import__("app.services.dto", fromlist=["Changes"]).Changes(draft_ids=(r[1].id,)))
+        def create() -> OpResult:
+            made = drafts.create_draft({}, till.uow())
+            return OpResult((threading.current_thread() is threading.main_thread(), made.value), made.changes)
+
+        ops.run(create, success=lambda r: seen.append((r[0], threading.current_thread() is threading.main_thread())))
     assert seen == [(False, True)]  # the call ran on a worker; the callback on the UI thread
     assert changed.args[0].draft_ids
     with qtbot.waitSignal(ops.failed, timeout=5000) as failed:
