@@ -123,7 +123,8 @@ def main() -> int:
                 "items": [{"variant_id": v.id, "quantity": i % 3 + 1},
                           {"title": "Service", "unit_price": "3.35", "quantity": 1}],
                 "shipping_address": ADDRESS,
-                "shipping_methods": [{"shipping_option_id": seed.shipping_options["usd"]["local"].id}]}, app.uow()).value
+                "shipping_methods": [{"shipping_option_id": seed.shipping_options["usd"]["local"].id}]},
+                app.uow()).value
             made.append(orders.mark_paid({"draft_id": d.id}, app.uow()).value)
         engine = PushEngine(store, backend)
         bare_ids = {o.id for o in made[1::2]}

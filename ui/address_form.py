@@ -10,9 +10,17 @@ from functools import lru_cache
 from typing import Any
 
 import pycountry
+from pydantic import ValidationError
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QWidget,
+    QApplication,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
 )
 
 from app.domain.address import Address
@@ -21,8 +29,6 @@ from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_pho
 from app.services.errors import from_validation_error
 
 from . import theme
-
-from pydantic import ValidationError
 
 LABELS = {
     "first_name": "First name", "last_name": "Last name", "company": "Company", "phone": "Phone",
@@ -232,7 +238,8 @@ class AddressForm(QGroupBox):
         self._timer.start()
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        if self._timer.isActive() and old is not None and self.isAncestorOf(old) and (new is None or not self.isAncestorOf(new)):
+        if (self._timer.isActive() and old is not None and self.isAncestorOf(old)
+                and (new is None or not self.isAncestorOf(new))):
             self.flush()
 
     def flush(self) -> None:

@@ -13,19 +13,33 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.bootstrap import App
 from app.services.settings import load_settings, save_settings
 from app.sync.facade import (
-    API_KEY_ENV_VAR, NO_KEYRING_TEXT, BackendError, NoKeyringAvailable, api_key_source, connection_message,
-    normalize_base_url, store_api_key,
+    API_KEY_ENV_VAR,
+    NO_KEYRING_TEXT,
+    BackendError,
+    NoKeyringAvailable,
+    api_key_source,
+    connection_message,
+    normalize_base_url,
+    store_api_key,
 )
 
-from .none_guard import install as _guard_none
 from . import theme
+from .none_guard import install as _guard_none
 
 _guard_none()
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -68,7 +75,8 @@ class NewCustomerDialog(QDialog):
         self.similar_list.itemActivated.connect(self._use_existing)
         layout.addWidget(self.similar_label)
         layout.addWidget(self.similar_list)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create customer")
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

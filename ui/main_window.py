@@ -7,8 +7,18 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
-    QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.bootstrap import App
@@ -229,7 +239,8 @@ class MainWindow(QMainWindow):
         self.list_empty.setVisible(not page.entries)
         self.list_empty.setText("No matches." if self.search_box.text().strip() else
                                 {"open_drafts": "No open drafts.\nCtrl+N starts one.",
-                                 "paid_today": "Nothing paid today yet."}.get(self.current_filter(), "Nothing here yet."))
+                                 "paid_today": "Nothing paid today yet."}.get(self.current_filter(),
+                                                                              "Nothing here yet."))
         row = self.list_model.row_of(selected) if selected else -1
         if row >= 0:
             self.list_view.selectRow(row)

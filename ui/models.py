@@ -8,13 +8,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from app.domain.catalog import Customer, Variant
 from app.domain.draft_order import MAX_QUANTITY
 from app.domain.order import Payment
-from app.services.dto import ListEntryDTO, LineItemDTO
+from app.services.dto import LineItemDTO, ListEntryDTO
 
 from .display import money, parse_amount, status_text
 from .none_guard import install as _guard_none
@@ -55,7 +63,8 @@ class RowsTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
             return self.HEADERS[section]
         return None
 
@@ -183,7 +192,8 @@ class LineItemsModel(RowsTableModel):
         QTimer.singleShot(0, lambda: self.editRequested.emit(item_id, field, value))
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+        if (role != Qt.ItemDataRole.EditRole or not index.isValid()
+                or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable)):
             return False
         it = self._rows[index.row()]
         if index.column() == self.COL_QTY:
@@ -217,7 +227,7 @@ class _ListModel(QAbstractListModel):
         self._rows, self.query = list(rows), query
         self.endResetModel()
 
-    def row(self, i: int) -> Any:  # type: ignore[override]
+    def row(self, i: int) -> Any:
         return self._rows[i]
 
     def rowCount(self, parent: Index = _ROOT) -> int:

@@ -52,7 +52,7 @@ def install() -> bool:
     # ob_refcnt is the first field of a release build's object header; refuse to write anywhere
     # else (a debug build with a different layout): better the old crash than a corrupted object.
     cells = [ctypes.c_ssize_t.from_address(id(obj)) for obj in (None, True, False)]
-    if any(abs(cell.value - sys.getrefcount(obj)) > 8 for cell, obj in zip(cells, (None, True, False))):
+    if any(abs(cell.value - sys.getrefcount(obj)) > 8 for cell, obj in zip(cells, (None, True, False), strict=False)):
         _state["installed"] = False
         return False
     for cell in cells:

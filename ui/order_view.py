@@ -6,8 +6,17 @@ from __future__ import annotations
 import pycountry
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.bootstrap import App
@@ -15,12 +24,12 @@ from app.domain.address import Address
 from app.services import orders
 from app.services.dto import OrderDTO
 
+from . import theme
 from .address_form import province_name
 from .display import money, status_text
 from .models import LineItemsModel, PaymentsModel
 from .ops import OpRunner
 from .totals_panel import TotalsPanel
-from . import theme
 
 ACTIONS = (("complete", "Complete", "The customer has the goods: complete the order"),
            ("cancel", "Cancel order", "Cancel this order"),

@@ -9,22 +9,31 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.money import round_money
 from app.domain.order import TenderKind
 from app.domain.payments import Tender, TenderBalance, tender_balance
 
-from .display import money, parse_amount
 from . import theme
+from .display import money, parse_amount
 
 KINDS = (("cash", "Cash"), ("card", "Card"), ("other", "Other"))
 
 
 class TenderRow:
-    def __init__(self, dialog: "MarkPaidDialog", index: int, kind: str, amount: Decimal) -> None:
+    def __init__(self, dialog: MarkPaidDialog, index: int, kind: str, amount: Decimal) -> None:
         self.kind = QComboBox(dialog)
         for code, label in KINDS:
             self.kind.addItem(label, code)
@@ -104,7 +113,8 @@ class MarkPaidDialog(QDialog):
         summary.addRow(self.problem_label)
         layout.addLayout(summary)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Mark &Paid")
         self.ok_button.setObjectName("confirmPaymentButton")

@@ -16,7 +16,7 @@ from . import none_guard
 none_guard.install()  # this module is usable on its own: keep None alive under PySide6 6.12 (see there)
 
 
-def load_pdf(pdf: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:  # type: ignore[no-untyped-def]
+def load_pdf(pdf: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
     """A QPdfDocument reading `pdf` from memory. The buffer is returned too: the document reads
     from it lazily, so it has to live as long as the document."""
     buf = QBuffer(parent)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 
-def _save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _save(widget, path: Path) -> None:
     from PySide6.QtCore import QCoreApplication
 
     for _ in range(5):
@@ -17,8 +17,8 @@ def _save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage
 
-    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8,
-                                                  Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither)
+    img = widget.grab().toImage().convertToFormat(
+        QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither)
     img.save(str(path), "PNG")
     print(f"{path} {path.stat().st_size // 1024} KB")
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .main_window import MainWindow
 
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    _qapp = QApplication.instance() or QApplication(sys.argv[:1])  # held: keeps the application alive
     with tempfile.TemporaryDirectory() as tmp:
         app = start(Path(tmp) / "tilldesk.sqlite", demo=True)
         w = MainWindow(app, synchronous=True)

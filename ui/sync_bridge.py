@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.bootstrap import App

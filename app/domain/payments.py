@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .errors import InsufficientPayment, InvalidValue
-from .money import exact, ZERO, minor_units, money_str
+from .money import ZERO, exact, minor_units, money_str
 from .order import Payment, TenderKind
 
 

@@ -39,7 +39,7 @@ class Database:
         self.engine.dispose()
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
+def _alembic_config():
     from alembic.config import Config
 
     cfg = Config()

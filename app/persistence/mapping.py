@@ -6,8 +6,18 @@ from decimal import Decimal
 
 from app.domain.address import ADDRESS_FIELDS, Address
 from app.domain.catalog import (
-    Allocation, ApplicationMethod, Customer, CustomerAddress, Promotion, PromotionTarget,
-    PromotionType, Region, SalesChannel, ShippingOption, TaxRate, Variant,
+    Allocation,
+    ApplicationMethod,
+    Customer,
+    CustomerAddress,
+    Promotion,
+    PromotionTarget,
+    PromotionType,
+    Region,
+    SalesChannel,
+    ShippingOption,
+    TaxRate,
+    Variant,
 )
 from app.domain.draft_order import DraftOrder, DraftStatus, LineItem, ShippingMethod
 from app.domain.order import FulfillmentStatus, Order, OrderStatus, Payment, PaymentStatus, TenderKind

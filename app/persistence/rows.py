@@ -87,7 +87,7 @@ class ProductRow(Base):
     description: Mapped[str | None]
     status: Mapped[str] = mapped_column(default="published")
     updated_at: Mapped[datetime | None]
-    variants: Mapped[list["VariantRow"]] = relationship(back_populates="product", cascade="all, delete-orphan")
+    variants: Mapped[list[VariantRow]] = relationship(back_populates="product", cascade="all, delete-orphan")
 
 
 class VariantRow(Base):
@@ -126,7 +126,7 @@ class CustomerRow(Base):
     server_id: Mapped[str | None]  # the server's id once a local customer has been pushed
     search_text: Mapped[str] = mapped_column(default="")
     updated_at: Mapped[datetime | None]
-    addresses: Mapped[list["CustomerAddressRow"]] = relationship(
+    addresses: Mapped[list[CustomerAddressRow]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="CustomerAddressRow.id")
 
 
@@ -205,9 +205,9 @@ class DraftOrderRow(Base):
     search_text: Mapped[str] = mapped_column(default="")
     shipping_address: Mapped[AddressRow | None] = relationship(foreign_keys=[shipping_address_id])
     billing_address: Mapped[AddressRow | None] = relationship(foreign_keys=[billing_address_id])
-    items: Mapped[list["LineItemRow"]] = relationship(
+    items: Mapped[list[LineItemRow]] = relationship(
         back_populates="draft", cascade="all, delete-orphan", order_by="LineItemRow.position")
-    shipping_methods: Mapped[list["ShippingMethodRow"]] = relationship(
+    shipping_methods: Mapped[list[ShippingMethodRow]] = relationship(
         back_populates="draft", cascade="all, delete-orphan", order_by="ShippingMethodRow.id")
 
 
@@ -268,7 +268,7 @@ class OrderRow(Base):
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
     search_text: Mapped[str] = mapped_column(default="")
-    payments: Mapped[list["PaymentRow"]] = relationship(
+    payments: Mapped[list[PaymentRow]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="PaymentRow.id")
 
 

@@ -11,8 +11,14 @@ from sqlalchemy.orm import Session
 from app.domain.changes import ChangeLog, Changes
 
 from .repositories import (
-    SqlCatalogRepository, SqlCounterRepository, SqlCustomerRepository, SqlDraftRepository, SqlOrderRepository,
-    SqlOutboxRepository, SqlPrintRepository, SqlSettingsRepository,
+    SqlCatalogRepository,
+    SqlCounterRepository,
+    SqlCustomerRepository,
+    SqlDraftRepository,
+    SqlOrderRepository,
+    SqlOutboxRepository,
+    SqlPrintRepository,
+    SqlSettingsRepository,
 )
 
 

@@ -83,7 +83,7 @@ class AddressInput(Command):
         return v.lower()
 
     @model_validator(mode="after")
-    def _check_place(self) -> "AddressInput":
+    def _check_place(self) -> AddressInput:
         updates: dict[str, Any] = {}
         if self.province is not None:
             if self.country_code is None:
@@ -117,12 +117,13 @@ class DraftItemInput(Command):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "DraftItemInput":
+    def _one_kind(self) -> DraftItemInput:
         refs = [f for f in ("variant_id", "variant_sku", "variant_barcode") if getattr(self, f)]
         if len(refs) > 1:
             raise ValueError(f"give one of variant_id, variant_sku or variant_barcode, not {' and '.join(refs)}")
         if not refs and (not self.title or self.unit_price is None):
-            raise ValueError("a custom item needs a title and a unit_price (or give a variant_id, variant_sku or variant_barcode)")
+            raise ValueError("a custom item needs a title and a unit_price "
+                             "(or give a variant_id, variant_sku or variant_barcode)")
         return self
 
 
@@ -133,7 +134,7 @@ class ShippingMethodInput(Command):
     data: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _option_or_custom(self) -> "ShippingMethodInput":
+    def _option_or_custom(self) -> ShippingMethodInput:
         if not self.shipping_option_id and (not self.name or self.amount is None):
             raise ValueError("give a shipping_option_id, or a name and an amount for a custom method")
         return self
@@ -230,7 +231,7 @@ class NewCustomer(Command):
     address: AddressInput | None = None
 
     @model_validator(mode="after")
-    def _phone(self) -> "NewCustomer":
+    def _phone(self) -> NewCustomer:
         if self.phone:
             country = self.address.country_code if self.address else None
             try:

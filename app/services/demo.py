@@ -12,7 +12,8 @@ CATALOG_KINDS = ("regions", "tax_rates", "sales_channels", "products", "shipping
 
 
 def demo_shop_data() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("resources").joinpath("demo_shop.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("resources").joinpath("demo_shop.json").read_text(encoding="utf-8"))
     return data
 
 

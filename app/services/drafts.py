@@ -15,8 +15,16 @@ from app.domain.pricing import prices_include_tax
 from app.domain.promotions import find_promotion
 
 from .commands import (
-    AddLineItem, AddressInput, CreateDraftOrder, DraftItemInput, PromoCode, RemoveLineItem,
-    SetShippingMethod, ShippingMethodInput, UpdateDraftOrder, UpdateLineItem,
+    AddLineItem,
+    AddressInput,
+    CreateDraftOrder,
+    DraftItemInput,
+    PromoCode,
+    RemoveLineItem,
+    SetShippingMethod,
+    ShippingMethodInput,
+    UpdateDraftOrder,
+    UpdateLineItem,
 )
 from .context import UnitOfWork
 from .dto import DraftOrderDTO
@@ -145,7 +153,8 @@ def create_draft(cmd: CreateDraftOrder | dict[str, Any], uow: UnitOfWork) -> Edi
         for i, item in enumerate(cmd.items):
             draft.add_item(_line_item(uow, draft, item, f"items.{i}.", region.is_tax_inclusive))
         for i, m in enumerate(cmd.shipping_methods):
-            draft.set_shipping_method(_shipping_method(uow, draft, m, f"shipping_methods.{i}.", region.is_tax_inclusive))
+            draft.set_shipping_method(
+                _shipping_method(uow, draft, m, f"shipping_methods.{i}.", region.is_tax_inclusive))
         known = uow.catalog.promotions()
         for i, code in enumerate(cmd.promo_codes):
             try:

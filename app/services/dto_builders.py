@@ -39,7 +39,8 @@ def search_text(uow: UnitOfWork, draft: DraftOrder, invoice_number: str | None =
     parts: list[str] = [f"#{draft.display_id}", str(draft.display_id), draft.email or "", customer_name(uow, draft)]
     for addr in (draft.shipping_address, draft.billing_address):
         if addr is not None:
-            parts += [addr.full_name, addr.company or "", addr.phone or "", "".join(c for c in addr.phone or "" if c.isdigit())]
+            parts += [addr.full_name, addr.company or "", addr.phone or "",
+                      "".join(c for c in addr.phone or "" if c.isdigit())]
     if draft.customer_id:
         try:
             c = uow.customers.get(draft.customer_id)
@@ -105,7 +106,8 @@ def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
                 discounts[a.code] = discounts.get(a.code, Decimal(0)) + a.amount
     else:
         priced = price(uow, draft, strict=False)
-        totals, adjustments, discounts, problems = priced.totals, priced.adjustments, priced.promo_discounts, priced.problems
+        totals, adjustments = priced.totals, priced.adjustments
+        discounts, problems = priced.promo_discounts, priced.problems
     region_name, incl = _region_info(uow, draft.region_id)
     return DraftOrderDTO(
         id=draft.id, display_id=draft.display_id, status=draft.status.value, is_editable=draft.is_editable,

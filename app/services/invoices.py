@@ -15,7 +15,13 @@ from app.domain.address import Address
 from app.domain.money import round_money
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.document import (
-    InvoiceDocument, InvoiceLine, InvoiceTotals, PartyAddress, ShopDetails, TaxLine, TenderLine,
+    InvoiceDocument,
+    InvoiceLine,
+    InvoiceTotals,
+    PartyAddress,
+    ShopDetails,
+    TaxLine,
+    TenderLine,
 )
 from app.printing.render import render_invoice_a4, render_receipt
 

@@ -13,9 +13,9 @@ from app.domain.payments import Tender, settle
 from .commands import MarkPaid
 from .context import UnitOfWork
 from .dto import OrderDTO
+from .dto_builders import order_dto, price, search_text
 from .errors import parse
 from .snapshot import totals_to_dict
-from .dto_builders import order_dto, price, search_text
 
 
 def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:

@@ -41,7 +41,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sync.set_defaults(func=cmd_sync)
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace):
     from app.bootstrap import start
     from app.sync.store import SyncStore
 
@@ -112,7 +112,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     app, store = _open(args)
     runner = SyncRunner(store, auto_pull=not args.push_only, auto_push=not args.pull_only)
 
-    def progress(p) -> None:  # type: ignore[no-untyped-def]
+    def progress(p) -> None:
         sys.stderr.write(f"\r{p.kind}: {p.message}   ")
         sys.stderr.flush()
 

@@ -107,7 +107,7 @@ class PushEngine:
 
     # -- public ----------------------------------------------------------------------------
     def push_due(self, *, stop: Callable[[], bool] | None = None,
-                 on_result: Callable[[PushResult], None] | None = None) -> list[PushResult]:
+                 on_result: Callable[[PushResult], object] | None = None) -> list[PushResult]:
         results = []
         for outbox_id in self.store.due(self.clock()):
             if stop is not None and stop():

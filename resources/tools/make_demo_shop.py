@@ -35,7 +35,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "demo_shop.json"
 # shape of an id (or sorts by it) treats demo rows exactly like rows that came from the server.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # A fixed "creation" instant: the ULID time part must not depend on when the script runs.
-_EPOCH_MS = int(dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.timezone.utc).timestamp() * 1000)
+_EPOCH_MS = int(dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC).timestamp() * 1000)
 
 PREFIX = {
     "region": "reg",

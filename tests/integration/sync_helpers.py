@@ -13,10 +13,10 @@ from app.bootstrap import start
 from app.domain.catalog import Customer
 from app.services import drafts, orders
 from app.sync.config import BackendConfig
-from app.sync.medusa_v2.client import MedusaClient
-from app.sync.registry import open_backend
 from app.sync.engine import PushEngine
+from app.sync.medusa_v2.client import MedusaClient
 from app.sync.pull import CatalogPuller
+from app.sync.registry import open_backend
 from app.sync.store import SyncStore, utcnow
 
 US_ADDRESS = {"first_name": "José", "last_name": "Núñez", "address_1": "350 Fifth Avenue", "city": "New York",

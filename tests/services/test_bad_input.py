@@ -17,7 +17,13 @@ from app.domain.errors import DomainError
 from app.persistence.db import DatabaseError, open_database
 from app.services import drafts, orders
 from tests.conftest import (
-    ESPRESSO_250, NY_ADDRESS, USD_REGION, create_draft, db_fingerprint, draft_body, file_hash, mark_paid,
+    ESPRESSO_250,
+    NY_ADDRESS,
+    create_draft,
+    db_fingerprint,
+    draft_body,
+    file_hash,
+    mark_paid,
 )
 
 

@@ -12,12 +12,20 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import InsufficientPayment, InvalidValue
-from app.services.errors import InputError
 from app.services import drafts, orders, queries
+from app.services.errors import InputError
 from app.services.settings import save_settings
 from tests.conftest import (
-    CUSTOMER_MAEVE, ESPRESSO_250, ESPRESSO_250_BARCODE, ESPRESSO_250_ID, EUR_COURIER, EUR_REGION, USD_PICKUP,
-    create_draft, mark_paid, table_counts,
+    CUSTOMER_MAEVE,
+    ESPRESSO_250,
+    ESPRESSO_250_BARCODE,
+    ESPRESSO_250_ID,
+    EUR_COURIER,
+    EUR_REGION,
+    USD_PICKUP,
+    create_draft,
+    mark_paid,
+    table_counts,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -70,7 +70,7 @@ def test_pagination_stops_if_the_list_shrinks_under_us(make_client, requests_see
 
 def test_updated_since_and_fields_are_sent(make_client, requests_seen):
     client = make_client(paged_handler("products", 1))
-    since = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
+    since = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
     list(client.list_products(updated_since=since))
     params = requests_seen[0].url.params
     assert params["updated_at[$gte]"] == "2026-11-03T09:30:00+00:00"
@@ -182,7 +182,7 @@ def test_find_by_local_id_pages_and_matches_metadata(make_client, requests_seen)
     client = make_client(paged_handler("draft_orders", 25, extra=extra))
     found = client.find_by_local_id(
         "draft_order", "T-0020", customer_id="cus_1",
-        created_since=datetime(2026, 11, 1, tzinfo=timezone.utc), page_size=10,
+        created_since=datetime(2026, 11, 1, tzinfo=UTC), page_size=10,
     )
     assert [f["id"] for f in found] == ["draft_orders_020"]
     params = requests_seen[0].url.params

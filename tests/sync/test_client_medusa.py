@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from app.sync.config import BackendConfig
+from app.sync.errors import AuthenticationFailed, MedusaRequestError
 from app.sync.medusa_v2.backend import MedusaV2Backend
 from app.sync.medusa_v2.client import MedusaClient
 from app.sync.registry import open_backend
-from app.sync.errors import AuthenticationFailed, MedusaRequestError
 
 pytestmark = pytest.mark.medusa
 

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.sync.medusa_v2.client import MedusaClient
 from app.sync.errors import BackendTimeout, BackendUnreachable, TLSError
+from app.sync.medusa_v2.client import MedusaClient
 
 from .conftest import API_KEY
 
@@ -156,7 +156,7 @@ def _self_signed(tmp_path):
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -16,8 +16,8 @@ from app.sync.medusa_v2.catalog import MedusaV2Catalog
 from app.sync.pull import CatalogPuller
 from app.sync.store import SyncStore
 from app.sync.worker import SyncRunner, SyncWorker
-from tests.sync.test_engine import app, fake_for, paid_order  # noqa: F401 - fixture
 from tests.sync.fakes import v2
+from tests.sync.test_engine import app, fake_for, paid_order  # noqa: F401 - fixture
 from tests.sync.test_secrets import MemoryKeyring
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.services import drafts, orders, queries
-
 from ui.models import CustomerResultsModel, DraftListModel, LineItemsModel, PaymentsModel, VariantResultsModel
 
 

@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import count
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.errors import InsufficientPayment, InvalidValue
 from app.domain.order import TenderKind
 from app.domain.payments import Tender, TenderBalance, settle, tender_balance
 
 CASH, CARD, OTHER = TenderKind.CASH, TenderKind.CARD, TenderKind.OTHER
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def D(s: str) -> Decimal:

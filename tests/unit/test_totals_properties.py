@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from hypothesis import assume, HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.domain.address import Address
 from app.domain.catalog import (
-    Allocation, ApplicationMethod, Promotion, PromotionTarget, PromotionType, Region, TaxRate,
+    Allocation,
+    ApplicationMethod,
+    Promotion,
+    PromotionTarget,
+    PromotionType,
+    Region,
+    TaxRate,
 )
 from app.domain.draft_order import DraftOrder, LineItem, ShippingMethod
 from app.domain.money import MONEY_CONTEXT, round_money

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushBu
 
 from app.domain.catalog import Customer
 from app.services import drafts, queries
-from app.services.dto import Changes, DraftOrderDTO
+from app.services.dto import DraftOrderDTO
 
+from .. import theme
 from ..models import CustomerResultsModel
 from ..search_field import SearchField
-from .. import theme
 from .section import Section
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class CustomerSection(Section):
         top.addWidget(self.email_error, 1, 2)
         self.new_customer_button = QPushButton("&New customer…", ed)
         self.new_customer_button.setObjectName("newCustomerButton")
-        self.new_customer_button.setToolTip("Create a customer taken on the phone (Shift+F3); similar ones are offered first")
+        self.new_customer_button.setToolTip(
+            "Create a customer taken on the phone (Shift+F3); similar ones are offered first")
         self.new_customer_button.clicked.connect(self.new_customer)
         top.addWidget(self.new_customer_button, 1, 1, Qt.AlignmentFlag.AlignLeft)
         new_customer_action = QAction("New customer", ed)
@@ -166,8 +167,7 @@ class CustomerSection(Section):
 
         def create() -> None:
             values = dlg.values()
-            self.ops.run(lambda: customers.create_customer(values, app.uow()), success=created, error=failed,
-                         changes=Changes(catalog=True))
+            self.ops.run(lambda: customers.create_customer(values, app.uow()), success=created, error=failed)
 
         def checked(similar: list[Customer]) -> None:
             if similar:

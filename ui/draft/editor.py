@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 from app.bootstrap import App
 from app.domain.catalog import Customer, Variant
 from app.services import drafts, orders
-from app.services.dto import Changes, DraftOrderDTO, OrderDTO
+from app.services.dto import DraftOrderDTO, OpResult, OrderDTO
 
+from .. import theme
 from ..ops import OpRunner
 from ..payment_dialog import MarkPaidDialog
 from ..totals_panel import TotalsPanel
-from .. import theme
 from .addresses import AddressesSection
 from .customer import CustomerSection
 from .lines import LinesSection
@@ -60,7 +60,8 @@ class DraftEditor(QWidget):
         self.shipping_combo, self.shipping_price = sp.shipping_combo, sp.shipping_price
         self.promo_edit, self.promo_feedback = sp.promo_edit, sp.promo_feedback
         a = self.addresses = AddressesSection(self, main)
-        self.shipping_form, self.billing_form, self.same_as_shipping = a.shipping_form, a.billing_form, a.same_as_shipping
+        self.shipping_form, self.billing_form = a.shipping_form, a.billing_form
+        self.same_as_shipping = a.same_as_shipping
 
         self.totals = TotalsPanel(self)
         self.totals.setMinimumWidth(230)
@@ -91,7 +92,7 @@ class DraftEditor(QWidget):
         order += [self.shipping_form.fields[n] for n in self.shipping_form.fields]
         order += [self.same_as_shipping] + [self.billing_form.fields[n] for n in self.billing_form.fields]
         order += [self.mark_paid_button, self.cancel_button, self.delete_button]
-        for first, then in zip(order, order[1:]):
+        for first, then in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, then)
 
     def _button(self, text: str, name: str, tip: str, slot: Callable[[], None] | None, *,
@@ -129,7 +130,8 @@ class DraftEditor(QWidget):
     def draft_id(self) -> str | None:
         return self.draft.id if self.draft else None
 
-    def edit(self, call: Callable[[Any], DraftOrderDTO], *, then: Callable[[DraftOrderDTO], None] | None = None,
+    def edit(self, call: Callable[[Any], OpResult[DraftOrderDTO]], *,
+             then: Callable[[DraftOrderDTO], None] | None = None,
              error: Callable[[Exception], bool] | None = None) -> None:
         """Run one draft edit (`call(uow)`) through the op helper and show the draft it returns."""
         app = self.app
@@ -140,8 +142,7 @@ class DraftEditor(QWidget):
             if self.draft is None or d.id == self.draft.id:
                 self.show_draft(d)
 
-        self.ops.run(lambda: call(app.uow()), success=success, error=error,
-                     changes=lambda d: Changes(draft_ids=(d.id,)))
+        self.ops.run(lambda: call(app.uow()), success=success, error=error)
 
     def load(self, draft_id: str) -> None:
         app = self.app
@@ -193,8 +194,7 @@ class DraftEditor(QWidget):
 
         def accepted() -> None:
             cmd = dlg.command(d.id)
-            self.ops.run(lambda: orders.mark_paid(cmd, app.uow()), success=self._paid,
-                         changes=lambda o: Changes(draft_ids=(d.id,), order_ids=(o.id,), outbox=True))
+            self.ops.run(lambda: orders.mark_paid(cmd, app.uow()), success=self._paid)
 
         dlg.accepted.connect(accepted)
         dlg.finished.connect(lambda _r: setattr(self, "payment_dialog", None))
@@ -224,5 +224,4 @@ class DraftEditor(QWidget):
             self.draft = None
             self.draftClosed.emit(draft_id)
 
-        self.ops.run(lambda: drafts.delete_draft(d.id, app.uow()), success=deleted,
-                     changes=Changes(draft_ids=(d.id,)))
+        self.ops.run(lambda: drafts.delete_draft(d.id, app.uow()), success=deleted)

@@ -10,8 +10,20 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.catalog import Variant
@@ -20,10 +32,10 @@ from app.domain.errors import DomainError, NotFound
 from app.services import drafts, queries
 from app.services.dto import DraftOrderDTO, LineItemDTO
 
+from .. import theme
 from ..display import parse_amount
 from ..models import LineItemsModel, VariantResultsModel
 from ..search_field import SearchField
-from .. import theme
 from .section import Section
 
 if TYPE_CHECKING:
@@ -99,7 +111,8 @@ class _LineCommand(QUndoCommand):
 
     def _remove(self, item_id: str) -> None:
         item_id = self.lines.resolve(item_id)
-        self.lines.editor.edit(lambda uow: drafts.remove_line_item({"draft_id": self.draft_id, "item_id": item_id}, uow))
+        self.lines.editor.edit(
+            lambda uow: drafts.remove_line_item({"draft_id": self.draft_id, "item_id": item_id}, uow))
 
 
 class EditLineCommand(_LineCommand):

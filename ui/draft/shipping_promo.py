@@ -10,8 +10,8 @@ from app.domain.errors import DomainError, NotFound
 from app.services import drafts, queries
 from app.services.dto import DraftOrderDTO
 
-from ..display import money, parse_amount
 from .. import theme
+from ..display import money, parse_amount
 from .section import Section
 
 if TYPE_CHECKING:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from alembic import context
 
 from app.persistence.rows import Base
@@ -15,14 +17,15 @@ def run_migrations_online() -> None:
     if connection is None:  # `alembic` on the command line, for writing new revisions
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        # The alembic.ini used on the command line sets the URL; cast only narrows the type.
+        engine = create_engine(cast(str, config.get_main_option("sqlalchemy.url")))
         with engine.connect() as conn:
             _run(conn)
         return
     _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:
     # render_as_batch: SQLite can only alter tables by copying them; batch mode does that for us.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
                       compare_type=True)

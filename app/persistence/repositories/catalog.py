@@ -52,7 +52,7 @@ class SqlCatalogRepository(SqlRepository):
             raise NotFound(f"sales channel {channel_id} does not exist", field="sales_channel_id")
         return m.sales_channel(row)
 
-    def _variant_query(self):  # type: ignore[no-untyped-def]
+    def _variant_query(self):
         return select(r.VariantRow, r.ProductRow.title).join(r.ProductRow)
 
     def variant(self, variant_id: str) -> Variant:
@@ -124,7 +124,11 @@ class SqlCatalogRepository(SqlRepository):
         self.log.catalog()
         if kind == "customers":
             customers = SqlCustomerRepository(self.s, self.log)
-            fn: Callable[[dict[str, Any]], None] = lambda d: customers.upsert(d, created_locally=created_locally)
+
+            def upsert_customer(d: dict[str, Any]) -> None:
+                customers.upsert(d, created_locally=created_locally)
+
+            fn: Callable[[dict[str, Any]], None] = upsert_customer
         else:
             fn = getattr(self, f"_upsert_{kind}")
         n = 0

@@ -17,7 +17,6 @@ from ..records import ADDRESS_FIELDS
 from ._base import SqlRepository, like
 
 
-
 class SqlCustomerRepository(SqlRepository):
     def get(self, customer_id: str) -> Customer:
         row = self.s.get(r.CustomerRow, customer_id, options=[selectinload(r.CustomerRow.addresses)])
@@ -36,7 +35,8 @@ class SqlCustomerRepository(SqlRepository):
         digits = "".join(ch for ch in q if ch.isdigit())
         conds = [r.CustomerRow.search_text.like(like(w), escape="\\") for w in terms]
         if conds:
-            stmt = stmt.where(*conds) if not (digits and len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+")) \
+            phone_like = digits and len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+")
+            stmt = stmt.where(*conds) if not phone_like \
                 else stmt.where(r.CustomerRow.search_text.like(like(digits), escape="\\"))
         stmt = stmt.order_by(r.CustomerRow.last_name, r.CustomerRow.first_name).limit(limit)
         return [m.customer(x) for x in self.s.scalars(stmt)]

@@ -71,7 +71,7 @@ class SqlOutboxRepository(SqlRepository):
                              .where(r.OutboxRow.state.in_(ob.PENDING_STATES)))
 
     def counts(self) -> dict[str, int]:
-        got = dict(self.s.execute(select(r.OutboxRow.state, func.count()).group_by(r.OutboxRow.state)).tuples().all())
+        got = dict(self.s.execute(select(r.OutboxRow.state, func.count()).group_by(r.OutboxRow.state)).all())
         return {st: int(got.get(st, 0)) for st in ob.STATES}
 
     def update(self, outbox_id: str, changes: dict[str, Any], now: datetime) -> OutboxEntry:

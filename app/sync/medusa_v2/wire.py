@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import ssl
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,8 +66,8 @@ def iso(value: datetime | date | str) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             # A naive time would be read by the server in its own zone; Tilldesk keeps UTC.
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     return value.isoformat()
 
 
