@@ -1,4 +1,4 @@
-"""The sync loop without Qt: ``SyncRunner.run_once()`` does one round (pull, then push), and
+"""The sync loop without Qt: ``SyncRunner.run_once()`` does one round (push, then pull), and
 ``SyncWorker`` runs rounds on a background thread every ``interval`` seconds or when nudged.
 
 The window wraps ``SyncWorker`` (or calls ``run_once`` from its own QThread) and turns the
@@ -152,45 +152,69 @@ class SyncRunner:
                 report.skipped_offline = True
                 return report
             self._emit(configured=True, running=True)
+            if push is None:
+                push = self.auto_push
+            due_pull = pull if pull is not None else self.auto_pull and (
+                self._last_pull is None or now - self._last_pull >= self.pull_every)
+            # Paid orders go before the catalog, and the two halves of a round stand alone: on a
+            # line that loses requests, a failed pull must not starve the push (it did when the
+            # pull came first and its failure ended the round), nor a failed push the pull.
+            failed: list[Exception] = []
             try:
-                if push is None:
-                    push = self.auto_push
-                due_pull = pull if pull is not None else self.auto_pull and (
-                    self._last_pull is None or now - self._last_pull >= self.pull_every)
-                if due_pull:
-                    def on_progress(p: PullProgress) -> None:
-                        self._emit(progress=p.message)
-                        if progress is not None:
-                            progress(p)
-                    puller = CatalogPuller(self.store, self.source_factory(backend), progress=on_progress, stop=stop)
-                    report.pulled = puller.pull(full=full_pull)
-                    self._last_pull = self.monotonic()
-                    self.monitor.record_success(self.monotonic())
                 if push:
-                    engine = PushEngine(self.store, backend, **self.engine_options)
-                    report.pushed = engine.push_due(stop=stop, on_result=lambda r: self.refresh_counts())
-                    failures = [r for r in report.pushed if r.transient and r.error]
-                    if failures:
-                        raise _RoundFailed(failures[-1].error or "")
-                    if report.pushed:
-                        self.monitor.record_success(self.monotonic())
-                self._emit(online=True, last_sync=utcnow(), last_error=None, progress=None)
-            except _RoundFailed as exc:
-                went = self.monitor.record_failure(self.monotonic(), str(exc))
-                report.error = str(exc)
-                self._emit(online=self.monitor.online, last_error=str(exc), progress=None)
-                if went:
-                    log.warning("shop server offline: %s", exc)
-            except BackendError as exc:
-                report.error = str(exc)
-                if exc.transient:
-                    self.monitor.record_failure(self.monotonic(), str(exc))
-                self._emit(online=self.monitor.online if exc.transient else True, last_error=str(exc),
-                           progress=None)
+                    try:
+                        self._push(backend, report, stop)
+                    except (_RoundFailed, BackendError) as exc:
+                        failed.append(exc)
+                if due_pull and not (stop is not None and stop()):
+                    try:
+                        self._pull(backend, report, full_pull, progress, stop)
+                    except BackendError as exc:
+                        failed.append(exc)
+                if not failed:
+                    self._emit(online=True, last_sync=utcnow(), last_error=None, progress=None)
+                else:
+                    self._record_failures(failed, report)
             finally:
                 self._emit(running=False)
                 self.refresh_counts()
             return report
+
+
+    def _push(self, backend: Backend, report: RoundReport, stop: Callable[[], bool] | None) -> None:
+        engine = PushEngine(self.store, backend, **self.engine_options)
+        report.pushed = engine.push_due(stop=stop, on_result=lambda r: self.refresh_counts())
+        failures = [r for r in report.pushed if r.transient and r.error]
+        if report.pushed and len(failures) < len(report.pushed):
+            self.monitor.record_success(self.monotonic())
+        if failures:
+            raise _RoundFailed(failures[-1].error or "")
+
+    def _pull(self, backend: Backend, report: RoundReport, full: bool,
+              progress: Callable[[PullProgress], None] | None, stop: Callable[[], bool] | None) -> None:
+        def on_progress(p: PullProgress) -> None:
+            self._emit(progress=p.message)
+            if progress is not None:
+                progress(p)
+        puller = CatalogPuller(self.store, self.source_factory(backend), progress=on_progress, stop=stop)
+        report.pulled = puller.pull(full=full)
+        self._last_pull = self.monotonic()
+        self.monitor.record_success(self.monotonic())
+
+    def _record_failures(self, failed: list[Exception], report: RoundReport) -> None:
+        """Status after a round where the push, the pull or both failed: a transient failure counts
+        towards offline; a permanent one (a refused key, a bad address) says online with the error."""
+        exc = failed[-1]
+        message = "; ".join(dict.fromkeys(str(e) for e in failed))
+        report.error = message
+        transient = [e for e in failed if isinstance(e, _RoundFailed) or getattr(e, "transient", False)]
+        went = False
+        for e in transient:
+            went = self.monitor.record_failure(self.monotonic(), str(e)) or went
+        online = self.monitor.online if transient else True
+        self._emit(online=online, last_error=message, progress=None)
+        if went:
+            log.warning("shop server offline: %s", exc)
 
 
 class _RoundFailed(Exception):

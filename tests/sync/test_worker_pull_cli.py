@@ -185,3 +185,47 @@ def test_a_server_promotion_replaces_a_demo_one_with_the_same_code(app):  # noqa
     CatalogPuller(store, MedusaV2Catalog(PromoSource([promo]))).pull(["promotions"])
     (only,) = queries.promotions(app.uow())
     assert only.id == "promo_SERVER" and only.code == demo.code
+
+
+class _DeadCatalog:
+    """A catalog whose every page request is lost on the line."""
+
+    def __getattr__(self, name):
+        def fail(*a, **k):
+            raise BackendUnreachable("Cannot reach the shop server.", not_sent=True)
+        return fail
+
+
+def test_a_failed_pull_does_not_stop_the_push(app):  # noqa: F811
+    # On a bad line the pull used to go first and its failure ended the round before the push:
+    # paid orders waited all day behind the catalog.
+    order = paid_order(app)
+    fake = fake_for(app, order)
+    runner = SyncRunner(SyncStore(app.uow), lambda: v2(fake), source_factory=lambda b: _DeadCatalog(),
+                        engine_options={"unknown_floor": 0.0, "base_delay": 0.001})
+    report = runner.run_once(pull=True)
+    assert [r.state for r in report.pushed] == ["synced"]
+    assert report.pulled is None and "Cannot reach" in (report.error or "")
+    assert runner.status.queued == 0 and "Cannot reach" in runner.status.last_error
+    assert len(fake.orders_for(order.id)) == 1
+
+
+def test_a_failed_push_does_not_stop_the_pull(app):  # noqa: F811
+    paid_order(app)
+    pulled = []
+
+    class Catalog:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            pulled.append(name)
+            return getattr(self.inner, name)
+
+    source = _DeadCatalog()  # the pull is lost too; what matters is that it was tried
+    runner = SyncRunner(SyncStore(app.uow), lambda: DeadBackend(), source_factory=lambda b: Catalog(source),
+                        engine_options={"unknown_floor": 0.0, "base_delay": 0.001})
+    report = runner.run_once(pull=True)  # the push side is dead: every call is lost on the line
+    assert report.error and "Cannot reach" in report.error
+    assert pulled, "the pull ran after the push failed"
+    assert runner.status.queued == 1
