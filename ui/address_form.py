@@ -195,11 +195,15 @@ class AddressForm(QGroupBox):
         a = self.saved.itemData(index)
         if a is None:
             return
+        self.use_saved(a)
+        self.saved.setCurrentIndex(0)
+
+    def use_saved(self, a: CustomerAddress) -> None:
+        """Fill the form from a saved address and commit it, like any edit typed in the form."""
         self.set_address(a, force=True)
         self._touched.update(ORDER)
         self._dirty = True
         self.commit()
-        self.saved.setCurrentIndex(0)
 
     def _set_country(self, code: str) -> None:
         combo: QComboBox = self.fields["country_code"]  # type: ignore[assignment]

@@ -128,7 +128,11 @@ class MarkPaidDialog(QDialog):
     def showEvent(self, e: Any) -> None:
         super().showEvent(e)
         if self.rows:
-            self.rows[0].kind.setFocus()
+            # The clerk types what the customer hands over (F12, 5, 0, Enter): the amount field takes
+            # the keys, its prefilled amount selected so typing replaces it. The kind is Shift+Tab away.
+            amount = self.rows[0].amount
+            amount.setFocus()
+            amount.selectAll()
 
     def add_tender(self, kind: str = "cash", amount: Decimal | None = None) -> TenderRow:
         if amount is None:

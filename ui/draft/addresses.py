@@ -54,6 +54,20 @@ class AddressesSection(Section):
         for form in self.forms:
             form.set_saved_addresses(list(addresses))
 
+    def fill_shipping_from(self, addresses: Sequence[CustomerAddress]) -> None:
+        """A customer was just chosen: an empty shipping address takes their default (or only) saved
+        one, saved to the draft like a pick from the saved-address list. An address already stored
+        or being typed is never replaced; the list can still change it."""
+        if not self.draft or not self.draft.is_editable or self.draft.shipping_address is not None:
+            return
+        if not self.shipping_form.is_blank():
+            return
+        default = next((a for a in addresses if a.is_default_shipping), None)
+        if default is None and len(addresses) == 1:
+            default = addresses[0]
+        if default is not None:
+            self.shipping_form.use_saved(default)
+
     def reset(self) -> None:
         for form in self.forms:
             form.set_address(None, force=True)

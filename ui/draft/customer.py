@@ -127,6 +127,8 @@ class CustomerSection(Section):
         self.editor.edit(lambda uow: drafts.update_draft({"draft_id": draft_id, "customer_id": c.id,
                                                           "email": c.email}, uow))
         self.editor.addresses.offer_saved(c.addresses)
+        # Queued after the customer edit, so the address is saved to the draft that has the customer.
+        self.editor.addresses.fill_shipping_from(c.addresses)
         self.editor.product_search.setFocus()
 
     def _submitted(self, text: str) -> None:

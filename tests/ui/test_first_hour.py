@@ -1,0 +1,95 @@
+"""The first hour at the till, by keyboard: F12 then the cash handed over pays at once, and a chosen
+customer brings their saved shipping address without replacing one the clerk typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services import drafts, orders, queries
+
+from .test_phone_order import pick_from_search, type_into
+
+K = Qt.Key
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def test_f12_then_50_enter_pays_cash_50_and_gives_change(qtbot, window, till):
+    window.new_draft()
+    ed = window.editor
+    ed.add_variant(queries.search_variants("COF-HSE-ESP-250", till.uow())[0])
+    due = ed.draft.totals.amount_due
+    assert 0 < due < 50
+
+    qtbot.keyClick(window, K.Key_F12)
+    dlg = ed.payment_dialog
+    assert dlg is not None
+    qtbot.waitUntil(lambda: focused() is dlg.rows[0].amount)
+    qtbot.keyClicks(focused(), "50")  # replaces the prefilled amount due, never appends to it
+    assert dlg.rows[0].amount.text() == "50"
+    change = Decimal(50) - due
+    assert dlg.change_label.text() == f"${change:.2f}"
+    qtbot.keyClick(focused(), K.Key_Return)
+
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.order_view)
+    stored = orders.get_order(window.order_view.order.id, till.uow())
+    assert [(p.kind.value, p.amount) for p in stored.payments] == [("cash", due)]
+    assert stored.change_given == change and stored.totals.amount_due == 0
+    assert window.errors_shown == []
+
+
+def test_choosing_a_customer_fills_an_empty_shipping_address_and_saves_it(qtbot, window, till):
+    qtbot.keyClick(window, K.Key_N, Qt.KeyboardModifier.ControlModifier)
+    ed = window.editor
+    pick_from_search(qtbot, ed.customer_search, "maeve")
+    form = ed.shipping_form
+    qtbot.waitUntil(lambda: form.fields["address_1"].text() == "187 Berry Street")  # her default
+    assert form.fields["city"].text() == "Brooklyn" and form.fields["first_name"].text() == "Maeve"
+    stored = drafts.get_draft(ed.draft.id, till.uow())
+    assert stored.customer_id and stored.shipping_address.address_1 == "187 Berry Street"
+    assert stored.billing_address.same_place_as(stored.shipping_address)  # billing same as shipping
+
+    # The saved-address list still changes it: End picks her last (second) address.
+    form.saved.setFocus()
+    qtbot.keyClick(form.saved, K.Key_End)
+    qtbot.waitUntil(lambda: drafts.get_draft(ed.draft.id, till.uow()).shipping_address.address_1
+                    == "55 Water Street")
+    assert form.fields["address_1"].text() == "55 Water Street"
+    assert window.errors_shown == []
+
+
+def test_choosing_a_customer_never_overwrites_a_typed_shipping_address(qtbot, window, till):
+    qtbot.keyClick(window, K.Key_N, Qt.KeyboardModifier.ControlModifier)
+    ed = window.editor
+    qtbot.keyClick(window, K.Key_F8)
+    for text in ("Ada", "Byron", "", ""):
+        type_into(qtbot, text)
+    qtbot.keyClick(focused(), K.Key_Tab)  # country: United States already
+    for text in ("1 Main St", "", "Albany", "New York", "12207"):
+        type_into(qtbot, text)
+    qtbot.waitUntil(lambda: ed.draft.shipping_address is not None and ed.draft.shipping_address.postal_code == "12207")
+
+    qtbot.keyClick(window, K.Key_F3)
+    pick_from_search(qtbot, ed.customer_search, "maeve")
+    assert ed.draft.email == "maeve.obrien@example.com"
+    stored = drafts.get_draft(ed.draft.id, till.uow())
+    assert stored.shipping_address.address_1 == "1 Main St" and stored.shipping_address.first_name == "Ada"
+    assert ed.shipping_form.fields["address_1"].text() == "1 Main St"
+    assert ed.shipping_form.saved.isVisible()  # her saved ones are still one pick away
+
+
+def test_choosing_a_customer_keeps_an_address_still_being_typed(qtbot, window, till):
+    qtbot.keyClick(window, K.Key_N, Qt.KeyboardModifier.ControlModifier)
+    ed = window.editor
+    qtbot.keyClick(window, K.Key_F8)
+    qtbot.keyClicks(focused(), "Zed")  # no Tab: not committed yet
+    ed.choose_customer(next(c for c in queries.search_customers("priya", till.uow())))
+    assert ed.shipping_form.fields["first_name"].text() == "Zed"
+    assert ed.shipping_form.fields["address_1"].text() == ""
+    stored = drafts.get_draft(ed.draft.id, till.uow())
+    assert stored.customer_id and (stored.shipping_address is None or stored.shipping_address.address_1 is None)
