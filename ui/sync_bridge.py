@@ -48,6 +48,15 @@ def _clock(when: datetime | None) -> str:
     return when.astimezone().strftime("%H:%M") if when is not None else ""
 
 
+def _poor_tip(s: SyncStatus) -> str:
+    tip = (f"The connection to the shop server is poor: {s.answered} request{'s' if s.answered != 1 else ''} "
+           f"got through and {s.lost} {'were' if s.lost != 1 else 'was'} lost. Selling goes on; orders keep "
+           "going out as requests get through, each exactly once.")
+    if s.last_error:
+        tip += f"\n\n{s.last_error}"
+    return tip
+
+
 def describe_status(s: SyncStatus) -> tuple[str, str]:
     """(status bar text, tooltip) for a sync status. Offline is a state like any other."""
     attention = f"{_orders(s.needs_attention)} need{'s' if s.needs_attention == 1 else ''} attention" \
@@ -58,8 +67,16 @@ def describe_status(s: SyncStatus) -> tuple[str, str]:
         if waiting:
             tip += f"\n{_orders(waiting)} not yet sent."
         return "Sync not configured", tip
+    poor = s.answered > 0 and s.lost > 0  # some requests got through, others were lost
     if s.running and s.progress:
-        return f"Syncing · {s.progress}", f"Pulling the catalog from the shop server: {s.progress}"
+        if poor:
+            return f"Poor connection: {s.progress}", _poor_tip(s)
+        return f"Syncing · {s.progress}", f"Talking to the shop server: {s.progress}"
+    if s.online is not False and s.line == "poor":
+        text = "Poor connection" + (f": {s.sent} of {s.to_send} sent" if s.to_send else "")
+        if s.queued:
+            text += f" · {s.queued} queued"
+        return text, _poor_tip(s)
     if s.online is False:
         text = "Offline" + (f" — {_orders(waiting)} waiting" if waiting else "")
         tip = ("The shop server cannot be reached. Selling goes on; orders are kept here and sent "

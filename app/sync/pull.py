@@ -9,6 +9,9 @@
 * Deletions: an incremental list cannot show what was deleted, so every pull also lists the
   full set of ids (cheap) and removes local records the server no longer has.
 * Nothing is capped: paging follows the server's ``count``.
+* A pass over all kinds resumes too: the kinds a pass has finished are kept (``PULL_PASS_KEY``),
+  so on a line that loses requests the next round goes on with the kind it stopped in instead
+  of starting again at regions, and is cleared when the pass completes.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from typing import Any
 from app.sync.ports import CatalogSource
 from app.sync.store import SyncStore
 
-__all__ = ["PULL_KINDS", "PullProgress", "PullReport", "CatalogPuller", "CatalogSource"]
+__all__ = ["PULL_KINDS", "PULL_PASS_KEY", "PullProgress", "PullReport", "CatalogPuller", "CatalogSource"]
 
 log = logging.getLogger(__name__)
 
 #: In dependency order: shipping options are matched to the regions already pulled.
 PULL_KINDS = ("regions", "tax_rates", "sales_channels", "shipping_options", "products", "customers", "promotions")
+
+#: Setting holding the kinds the pass under way has finished (absent: no pass under way).
+PULL_PASS_KEY = "sync_pull_pass"
 
 _UNIT = {"products": "variants", "tax_rates": "tax rates", "sales_channels": "sales channels",
          "shipping_options": "shipping options"}
@@ -51,6 +57,7 @@ class KindReport:
     fetched: int = 0
     deleted: int = 0
     resumed: bool = False
+    complete: bool = False  # the kind reached its end (False: stopped part-way)
     fetched_ids: list[str] = field(default_factory=list)
 
 
@@ -79,15 +86,32 @@ class CatalogPuller:
         """Pull each kind. ``full`` ignores the incremental cursors (a fresh copy of everything)."""
         report = PullReport()
         kinds = tuple(kinds)
-        if full:
-            self.store.reset_cursors(kinds)
         for kind in kinds:
             if kind not in PULL_KINDS:
                 raise ValueError(f"unknown catalog kind {kind!r}")
+        done = self._pass_done()
+        if full:
+            self.store.reset_cursors(kinds)
+            done -= set(kinds)
+        for kind in kinds:
+            if kind in done:
+                continue  # this pass has it already; an earlier round stopped after it
             if self.stop():
-                break
-            report.kinds[kind] = self._pull_kind(kind)
+                return report
+            rep = report.kinds[kind] = self._pull_kind(kind)
+            if not rep.complete:
+                return report
+            done.add(kind)
+            self._set_pass_done(done)
+        self._set_pass_done(done - set(kinds))  # the pass is complete: the next one starts afresh
         return report
+
+    def _pass_done(self) -> set[str]:
+        value = self.store.setting(PULL_PASS_KEY)
+        return {k for k in value if k in PULL_KINDS} if isinstance(value, list) else set()
+
+    def _set_pass_done(self, done: set[str]) -> None:
+        self.store.set_setting(PULL_PASS_KEY, [k for k in PULL_KINDS if k in done] or None)
 
     def _context(self, kind: str) -> dict[str, Any]:
         ctx: dict[str, Any] = {}
@@ -142,4 +166,5 @@ class CatalogPuller:
             keep = {mapping.get(i, i) for i in keep}
         rep.deleted = self.store.delete_missing(kind, keep)
         self.store.set_cursor(kind, {"since": None, "offset": 0, "high": high, "complete": True})
+        rep.complete = True
         return rep

@@ -22,6 +22,7 @@ from app.sync.backoff import OnlineMonitor
 from app.sync.config import DEFAULT_KIND, BackendConfig
 from app.sync.engine import PushEngine, PushResult
 from app.sync.errors import BackendError
+from app.sync.line import LineMeter, MeteredBackend, MeteredCatalog, RetryPolicy, RetrySettingError, push_round
 from app.sync.ports import Backend, CatalogSource
 from app.sync.pull import CatalogPuller, PullProgress, PullReport
 from app.sync.registry import open_backend
@@ -48,7 +49,13 @@ class SyncStatus:
     needs_attention: int = 0
     last_sync: datetime | None = None  # last round that reached the server without failing
     last_error: str | None = None
-    progress: str | None = None  # "1,200 of 8,000 variants"
+    progress: str | None = None  # "1,200 of 8,000 variants", "7 of 40 sent"
+    # This round's push and what the line did (app.sync.line): "poor connection: 7 of 40 sent".
+    sent: int = 0  # orders that reached "synced" this round
+    to_send: int = 0  # orders that were due when the round began
+    answered: int = 0  # requests that got an answer
+    lost: int = 0  # requests lost on the line (cut, timed out, 5xx)
+    line: str | None = None  # "good", "poor" (some got through, some were lost), "down"; None: not tried
 
 
 @dataclass
@@ -57,6 +64,13 @@ class RoundReport:
     pushed: list[PushResult] = field(default_factory=list)
     error: str | None = None
     skipped_offline: bool = False
+    answered: int = 0  # requests that got an answer (see app.sync.line.LineMeter)
+    lost: int = 0  # requests lost on the line
+    retries: int = 0  # in-round retries made
+
+    @property
+    def synced(self) -> int:
+        return sum(1 for r in self.pushed if r.state == "synced")
 
 
 def backend_from_settings(store: SyncStore) -> Backend | None:
@@ -81,7 +95,9 @@ class SyncRunner:
                  auto_push: bool = True,
                  engine_options: dict[str, Any] | None = None,
                  source_factory: Callable[[Backend], CatalogSource] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 retry_policy: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.store = store
         self.backend_factory = backend_factory or (lambda: backend_from_settings(store))
         self.monitor = monitor or OnlineMonitor()
@@ -91,6 +107,8 @@ class SyncRunner:
         self.engine_options = engine_options or {}
         self.source_factory = source_factory or _catalog_of
         self.monotonic = monotonic
+        self.retry_policy = retry_policy  # None: from the settings (sync_retry.*) at each round
+        self.sleep = sleep
         self._backend: Backend | None = None
         self._last_pull: float | None = None
         self._listeners: list[Callable[[SyncStatus], None]] = []
@@ -139,7 +157,8 @@ class SyncRunner:
             self.refresh_counts()
             try:
                 backend = self.backend()
-            except BackendError as exc:
+                policy = self.retry_policy or RetryPolicy.from_settings(self.store)
+            except (BackendError, RetrySettingError) as exc:
                 self._emit(configured=True, last_error=str(exc))
                 report.error = str(exc)
                 return report
@@ -151,11 +170,13 @@ class SyncRunner:
             if not force and not self.monitor.should_probe(now):
                 report.skipped_offline = True
                 return report
-            self._emit(configured=True, running=True)
+            self._emit(configured=True, running=True, sent=0, to_send=0, answered=0, lost=0)
             if push is None:
                 push = self.auto_push
             due_pull = pull if pull is not None else self.auto_pull and (
                 self._last_pull is None or now - self._last_pull >= self.pull_every)
+            meter = LineMeter(policy, sleep=self.sleep)
+            metered = MeteredBackend(backend, meter)
             # Paid orders go before the catalog, and the two halves of a round stand alone: on a
             # line that loses requests, a failed pull must not starve the push (it did when the
             # pull came first and its failure ended the round), nor a failed push the pull.
@@ -163,56 +184,77 @@ class SyncRunner:
             try:
                 if push:
                     try:
-                        self._push(backend, report, stop)
+                        self._push(metered, meter, report, stop)
                     except (_RoundFailed, BackendError) as exc:
                         failed.append(exc)
                 if due_pull and not (stop is not None and stop()):
                     try:
-                        self._pull(backend, report, full_pull, progress, stop)
+                        self._pull(metered, meter, report, full_pull, progress, stop)
                     except BackendError as exc:
                         failed.append(exc)
+                report.answered, report.lost, report.retries = meter.ok, meter.lost, meter.retries
+                line = "good" if not meter.lost else ("poor" if meter.ok else "down")
                 if not failed:
-                    self._emit(online=True, last_sync=utcnow(), last_error=None, progress=None)
+                    self.monitor.record_success(self.monotonic())
+                    self._emit(online=True, last_sync=utcnow(), last_error=None, progress=None, line=line,
+                               answered=meter.ok, lost=meter.lost)
                 else:
-                    self._record_failures(failed, report)
+                    self._record_failures(failed, report, meter)
             finally:
                 self._emit(running=False)
                 self.refresh_counts()
             return report
 
-
-    def _push(self, backend: Backend, report: RoundReport, stop: Callable[[], bool] | None) -> None:
+    def _push(self, backend: Backend, meter: LineMeter, report: RoundReport,
+              stop: Callable[[], bool] | None) -> None:
         engine = PushEngine(self.store, backend, **self.engine_options)
-        report.pushed = engine.push_due(stop=stop, on_result=lambda r: self.refresh_counts())
+
+        def started(n: int) -> None:
+            self._emit(to_send=n, sent=0, progress=f"0 of {n} sent" if n else None)
+
+        def one_done(r: PushResult) -> None:
+            sent = self._status.sent + (r.state == "synced")
+            self._emit(sent=sent, answered=meter.ok, lost=meter.lost,
+                       progress=f"{sent} of {self._status.to_send} sent")
+            self.refresh_counts()
+
+        report.pushed = push_round(engine, meter, stop=stop, on_start=started, on_result=one_done)
         failures = [r for r in report.pushed if r.transient and r.error]
-        if report.pushed and len(failures) < len(report.pushed):
-            self.monitor.record_success(self.monotonic())
         if failures:
             raise _RoundFailed(failures[-1].error or "")
 
-    def _pull(self, backend: Backend, report: RoundReport, full: bool,
+    def _pull(self, backend: Backend, meter: LineMeter, report: RoundReport, full: bool,
               progress: Callable[[PullProgress], None] | None, stop: Callable[[], bool] | None) -> None:
         def on_progress(p: PullProgress) -> None:
             self._emit(progress=p.message)
             if progress is not None:
                 progress(p)
-        puller = CatalogPuller(self.store, self.source_factory(backend), progress=on_progress, stop=stop)
+        source = MeteredCatalog(self.source_factory(backend), meter, stop)
+        puller = CatalogPuller(self.store, source, progress=on_progress, stop=stop)
         report.pulled = puller.pull(full=full)
         self._last_pull = self.monotonic()
-        self.monitor.record_success(self.monotonic())
 
-    def _record_failures(self, failed: list[Exception], report: RoundReport) -> None:
-        """Status after a round where the push, the pull or both failed: a transient failure counts
-        towards offline; a permanent one (a refused key, a bad address) says online with the error."""
+    def _record_failures(self, failed: list[Exception], report: RoundReport, meter: LineMeter) -> None:
+        """Status after a round where the push, the pull or both failed. When some requests got
+        an answer the line is poor, not down: online, with the error and what got through. Only a
+        round where nothing got through counts towards offline; a permanent failure (a refused
+        key, a bad address) says online with the error."""
         exc = failed[-1]
         message = "; ".join(dict.fromkeys(str(e) for e in failed))
         report.error = message
         transient = [e for e in failed if isinstance(e, _RoundFailed) or getattr(e, "transient", False)]
+        if meter.ok:
+            self.monitor.record_success(self.monotonic())
+            line = "poor" if meter.lost else "good"
+            self._emit(online=True, last_error=message, progress=None, line=line, answered=meter.ok,
+                       lost=meter.lost)
+            return
         went = False
         for e in transient:
             went = self.monitor.record_failure(self.monotonic(), str(e)) or went
         online = self.monitor.online if transient else True
-        self._emit(online=online, last_error=message, progress=None)
+        self._emit(online=online, last_error=message, progress=None, line="down" if transient else None,
+                   answered=meter.ok, lost=meter.lost)
         if went:
             log.warning("shop server offline: %s", exc)
 
