@@ -127,6 +127,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             if report.pulled is not None:
                 print("pulled: " + ", ".join(f"{k} {v.fetched} (-{v.deleted})" for k, v in report.pulled.kinds.items()))
             print(f"pushed: {synced} synced, {len(attention)} need attention, {status.queued} still queued")
+            if report.lost:
+                print(f"poor connection: {report.answered} requests answered, {report.lost} lost, "
+                      f"{report.retries} retried in the round")
             for r in attention:
                 print(f"  order {r.order_id}: {r.error}")
             if report.error:

@@ -348,7 +348,7 @@ def test_window_answers_while_the_worker_waits_on_the_server(qtbot, till, open_w
         w.sync.bridge.restart(backend_factory=lambda: v2(fake), **FAST)
         qtbot.waitUntil(fake.entered.is_set, timeout=WAIT)
         qtbot.waitUntil(lambda: w.sync.bridge.status.running, timeout=WAIT)
-        assert w.sync_label.text() == "Syncing…"
+        assert w.sync_label.text() == "Syncing · 0 of 1 sent"  # the push shows its progress (issue 16)
         # The worker is inside the server call; the UI thread still types, searches and lists.
         w.focus_search()
         qtbot.keyClicks(w.search_box, "no such order zzz")
