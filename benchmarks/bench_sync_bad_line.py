@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
-from bad_line import check_each_once, drain_by_process, paid_backlog  # noqa: E402
-from faultproxy import FaultProxy  # noqa: E402
+from bad_line import check_each_once, drain_by_process, paid_backlog  # type: ignore[import-not-found]  # noqa: E402
+from faultproxy import FaultProxy  # type: ignore[import-not-found]  # noqa: E402
 
 from app.bootstrap import start  # noqa: E402
 from app.sync.config import BackendConfig  # noqa: E402
