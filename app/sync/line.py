@@ -233,6 +233,7 @@ def push_round(engine: PushEngine, meter: LineMeter, *, stop: Callable[[], bool]
         if stop():
             break
         answered_before = meter.ok
+        before = engine.store.get(outbox_id)
         res = engine.push_one(outbox_id)
         attempt = 0
         while _lost_on_the_line(res) and not stop():
@@ -241,6 +242,10 @@ def push_round(engine: PushEngine, meter: LineMeter, *, stop: Callable[[], bool]
             if not meter.wait(attempt, unknown=unknown):
                 break
             attempt += 1
+            if before is not None:
+                # A round counts as one attempt for the backoff between rounds: without this the
+                # in-round retries would push an order's next round minutes away.
+                engine.store.update(outbox_id, attempts=before.attempts)
             res = engine.push_one(outbox_id)
         results.append(res)
         if on_result is not None:

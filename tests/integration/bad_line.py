@@ -66,7 +66,7 @@ def pending(store: SyncStore) -> int:
     return counts["queued"] + counts["in_progress"]
 
 
-def _wait_until_due(store: SyncStore, cap: float = 10.0) -> None:
+def _wait_until_due(store: SyncStore, cap: float = 30.0) -> None:
     if store.due(utcnow()):
         return
     due_at = store.next_due_at()
@@ -81,8 +81,10 @@ def drain_in_process(store: SyncStore, url: str, api_key: str, *, max_rounds: in
     started = time.monotonic()
     while pending(store):
         if result.rounds >= max_rounds:
+            stuck = [(e.order_id, e.step, e.attempts, e.data.get("pending"), e.last_error)
+                     for e in store.entries(["queued", "in_progress"])]
             raise AssertionError(f"not drained in {max_rounds} full rounds: {store.counts()}, "
-                                 f"synced per round {result.pushed_per_round}")
+                                 f"synced per round {result.pushed_per_round}, left: {stuck}")
         _wait_until_due(store)
         runner = SyncRunner(store, lambda: open_backend(BackendConfig(url=url, timeout_seconds=20), api_key))
         try:
