@@ -5,18 +5,48 @@ sync speak the same language."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from app.domain.draft_order import MAX_QUANTITY
 
-Amount = Annotated[Decimal, Field(ge=0, lt=Decimal(10**9), allow_inf_nan=False)]
-PositiveAmount = Annotated[Decimal, Field(gt=0, lt=Decimal(10**9), allow_inf_nan=False)]
-Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+_ASCII_AMOUNT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ASCII_INT = re.compile(r"-?[0-9]+")
+
+
+def _quoted(v: str) -> str:
+    return repr(v if len(v) <= 60 else v[:60] + "…")
+
+
+def _ascii_amount(v: Any) -> Any:
+    """Money as a number or as text of ASCII digits: no `true`, no `1_000`, no Arabic-Indic or
+    full-width digits, no no-break space (pydantic alone would take all of them)."""
+    if isinstance(v, bool):
+        raise ValueError("must be an amount, not true or false")
+    if isinstance(v, str) and not _ASCII_AMOUNT.fullmatch(v.strip(" ")):
+        raise ValueError(f"{_quoted(v)} is not an amount (use ASCII digits, e.g. 12.50)")
+    return v
+
+
+def _ascii_int(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError("must be a whole number, not true or false")
+    if isinstance(v, str) and not _ASCII_INT.fullmatch(v.strip(" ")):
+        raise ValueError(f"{_quoted(v)} is not a whole number (use ASCII digits)")
+    if isinstance(v, Decimal) and v == v.to_integral_value() and v.is_finite():
+        return int(v)
+    return v
+
+
+Amount = Annotated[Decimal, BeforeValidator(_ascii_amount), Field(ge=0, lt=Decimal(10**9), allow_inf_nan=False)]
+PositiveAmount = Annotated[Decimal, BeforeValidator(_ascii_amount),
+                           Field(gt=0, lt=Decimal(10**9), allow_inf_nan=False)]
+Quantity = Annotated[int, BeforeValidator(_ascii_int), Field(ge=1, le=MAX_QUANTITY)]
 Text = Annotated[str, Field(max_length=500)]
 
 # Countries whose addresses are not deliverable without a state or province.
@@ -217,8 +247,8 @@ class OrderQuery(Command):
     status: list[str] | None = None
     created_from: Any = None  # datetime or date; inclusive
     created_to: Any = None  # exclusive
-    limit: Annotated[int, Field(ge=1, le=1000)] = 100
-    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, BeforeValidator(_ascii_int), Field(ge=1, le=1000)] = 100
+    offset: Annotated[int, BeforeValidator(_ascii_int), Field(ge=0, le=10**9)] = 0
     sync_state: list[str] | None = None
 
 
