@@ -130,7 +130,7 @@ def open_app(args: argparse.Namespace) -> App:
 
 def ascii_amount(text: str, field: str) -> Decimal:
     """An amount written in ASCII digits: 12, 12.5, 0.75."""
-    t = text.strip()
+    t = text.strip(" ")
     if not _AMOUNT.fullmatch(t):
         raise BadInput(f"{field}: {excerpt(text)} is not an amount (use ASCII digits, e.g. 12.50)")
     try:
@@ -151,16 +151,16 @@ def parse_tender(text: str) -> dict[str, Any]:
 
 
 def decimal_arg(text: str) -> Decimal:
-    if not _AMOUNT.fullmatch(text.strip()):
+    if not _AMOUNT.fullmatch(text.strip(" ")):
         raise argparse.ArgumentTypeError(f"{excerpt(text)} is not an amount (use ASCII digits, e.g. 12.50)")
-    return Decimal(text.strip())
+    return Decimal(text.strip(" "))
 
 
 def count_arg(low: int, high: int) -> Any:
     """An argparse type: a whole number of ASCII digits between `low` and `high`."""
 
     def parse(text: str) -> int:
-        t = text.strip()
+        t = text.strip(" ")
         if not _COUNT.fullmatch(t):
             raise argparse.ArgumentTypeError(f"{excerpt(text)} is not a whole number (use ASCII digits)")
         n = int(t) if len(t) <= 30 else high + 1
