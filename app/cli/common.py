@@ -121,11 +121,23 @@ def db_choice(args: argparse.Namespace) -> tuple[str | None, bool]:
     return db, create
 
 
+# Every App a command opened, closed by main() when the command ends (in-process callers such as
+# tests run many commands in one process; each would otherwise keep its connections open).
+OPENED: list[App] = []
+
+
 def open_app(args: argparse.Namespace) -> App:
     from app.bootstrap import start
 
     db, create = db_choice(args)
-    return start(db, demo=True if getattr(args, "demo", False) else None, create=create)
+    app = start(db, demo=True if getattr(args, "demo", False) else None, create=create)
+    OPENED.append(app)
+    return app
+
+
+def close_all() -> None:
+    while OPENED:
+        OPENED.pop().close()
 
 
 def ascii_amount(text: str, field: str) -> Decimal:

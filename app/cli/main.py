@@ -10,7 +10,17 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.cli import catalog, drafts, orders
-from app.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, BadInput, OutputFailed, db_choice, fail, one_line, version
+from app.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    BadInput,
+    OutputFailed,
+    close_all,
+    db_choice,
+    fail,
+    one_line,
+    version,
+)
 
 if TYPE_CHECKING:
     from app.bootstrap import App
@@ -168,3 +178,5 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] 
         logging.getLogger("tilldesk").info("unexpected error", exc_info=True)
         fail(f"unexpected error ({exc.__class__.__name__}): {one_line(str(exc))[:200]}; "
              "run again with -v for details", EXIT_FAILURE)
+    finally:
+        close_all()

@@ -7,6 +7,7 @@ from typing import Any
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from app.cli.common import BadInput, OutputFailed, count_arg, emit, excerpt, open_app
@@ -70,12 +71,22 @@ def _reserve_destination(out: str, force: bool) -> tuple[Path, bool]:
         raise BadInput("--out: the file name is empty")
     path = Path(out)
     shown = excerpt(out)
-    if path.is_dir():
-        raise BadInput(f"--out: {shown} is a folder; name the PDF file to write")
-    if os.path.lexists(path):
+    try:
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise BadInput(f"--out: the file name {shown} is too long") from None
+        if exc.errno == errno.ENOTDIR:
+            raise BadInput(f"--out: the folder of {shown} is not a folder") from None
+        raise BadInput(f"--out: cannot write {shown}: {exc.strerror}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise BadInput(f"--out: {shown} is a folder; name the PDF file to write")
         if not force:
             raise BadInput(f"--out: {shown} exists; pass --force to replace it")
-        if not path.is_file() or not os.access(path, os.W_OK):
+        if not stat.S_ISREG(st.st_mode) or not os.access(path, os.W_OK):
             raise BadInput(f"--out: {shown} cannot be replaced (not a writable file)")
         return path, False
     try:

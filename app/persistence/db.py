@@ -91,6 +91,22 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _is_sqlite(path: Path) -> bool:
+    """Whether SQLite reads the file as a database. Asked through SQLite, not by reading the
+    header ourselves: closing a plain file handle would drop every POSIX lock this process holds
+    on the file, and a connection already open to it (tests, a second window) could then see a
+    WAL another process removed."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            con.execute("PRAGMA schema_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return "not a database" not in str(exc)
+    return True
+
+
 def _check_file(path: Path, *, create: bool) -> None:
     try:
         st = os.stat(path)
@@ -103,9 +119,7 @@ def _check_file(path: Path, *, create: bool) -> None:
             raise DatabaseError(f"{path} is a folder, not a Tilldesk database")
         if not stat.S_ISREG(st.st_mode):  # a fifo or a device would block or never end
             raise DatabaseError(f"{path} is not a regular file, so it cannot be a Tilldesk database")
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
+        if st.st_size and not _is_sqlite(path):
             raise DatabaseError(f"{path} is not a Tilldesk database (it is not an SQLite file)")
         if not os.access(path, os.W_OK):
             raise DatabaseError(f"{path} is read-only: Tilldesk needs to write to its database")
