@@ -53,8 +53,57 @@ Text = Annotated[str, Field(max_length=500)]
 PROVINCE_REQUIRED = {"us", "ca", "au", "br", "mx", "in"}
 
 
+# Deeper than any command body nests (an address's metadata is at depth 4).
+MAX_DEPTH = 32
+# Numbers beyond 10**±MAX_EXPONENT are no amount, quantity or id; in metadata they cannot be stored.
+MAX_EXPONENT = 30
+
+
+def check_plain(data: Any) -> None:
+    """Refuse, naming the field, what cannot be stored or printed whatever its field: text with a
+    lone surrogate, a number that is not finite or is beyond 10**30, nesting deeper than 32.
+    Iterative, so hostile nesting cannot exhaust the stack."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        o, path, depth = stack.pop()
+        where = f"{path}: " if path else ""
+        if isinstance(o, str):
+            try:
+                o.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"{where}text holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)") from None
+        elif isinstance(o, (Decimal, float)) and not isinstance(o, bool):
+            d = Decimal(o) if isinstance(o, float) else o
+            if not d.is_finite() or (d and abs(d.adjusted()) > MAX_EXPONENT):
+                raise ValueError(f"{where}the number is out of range")
+        elif isinstance(o, int) and not isinstance(o, bool):
+            if o and len(str(abs(o))) > MAX_EXPONENT + 1:
+                raise ValueError(f"{where}the number is out of range")
+        elif isinstance(o, (dict, list, tuple)):
+            if depth >= MAX_DEPTH:
+                raise ValueError(f"{where}nested deeper than {MAX_DEPTH} levels")
+            pairs = o.items() if isinstance(o, dict) else enumerate(o)
+            for k, v in pairs:
+                check_plain_key(k, path)
+                stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
+
+
+def check_plain_key(key: Any, path: str) -> None:
+    if isinstance(key, str):
+        try:
+            key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{path + ': ' if path else ''}a key holds a lone surrogate") from None
+
+
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, data: Any) -> Any:
+        check_plain(data)
+        return data
 
 
 def _country(code: str) -> Any:
