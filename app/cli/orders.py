@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
 import errno
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from app.cli.common import BadInput, OutputFailed, count_arg, emit, excerpt, open_app
 

@@ -57,8 +57,8 @@ def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
     query = parse(OrderQuery, query)
     with uow:
         drafts, count = uow.drafts.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
-                                          end=_as_utc(query.created_to, end=True, field="created_to"), limit=query.limit,
-                                          offset=query.offset)
+                                          end=_as_utc(query.created_to, end=True, field="created_to"),
+                                          limit=query.limit, offset=query.offset)
         regions = {x.id: x for x in uow.catalog.regions()}
         rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
         entries = []
@@ -84,8 +84,8 @@ def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
     query = parse(OrderQuery, query)
     with uow:
         found, count = uow.orders.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
-                                         end=_as_utc(query.created_to, end=True, field="created_to"), sync_states=query.sync_state,
-                                         limit=query.limit, offset=query.offset)
+                                         end=_as_utc(query.created_to, end=True, field="created_to"),
+                                         sync_states=query.sync_state, limit=query.limit, offset=query.offset)
         outbox = uow.outbox.for_orders([o.id for o, _ in found])
         entries = []
         for o, totals in found:
