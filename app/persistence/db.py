@@ -97,7 +97,7 @@ def _is_sqlite(path: Path) -> bool:
     on the file, and a connection already open to it (tests, a second window) could then see a
     WAL another process removed."""
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)  # no -wal/-shm made
         try:
             con.execute("PRAGMA schema_version").fetchone()
         finally:

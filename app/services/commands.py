@@ -97,7 +97,8 @@ def check_plain_key(key: Any, path: str) -> None:
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # str_max_length: no text field needs more, and a message never quotes a megabyte back.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, str_max_length=1000)
 
     @model_validator(mode="before")
     @classmethod
