@@ -41,12 +41,14 @@ class App:
         self.db.dispose()
 
 
-def start(db_path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> App:
+def start(db_path: str | os.PathLike[str] | None = None, *, demo: bool | None = None,
+          create: bool = True) -> App:
     """Open (and migrate) the database. The demo shop is loaded on a first start of the default
-    database, or whenever `demo` is True and the catalog is empty."""
+    database, or whenever `demo` is True and the catalog is empty. With `create` False a missing
+    file is refused instead of made (the command line without --create)."""
     path = Path(db_path) if db_path else default_db_path()
     is_default = db_path is None
-    db = open_database(path)
+    db = open_database(path, create=create)
     app = App(db=db)
     if demo or (demo is None and is_default):
         if load_demo_shop(app.uow()):

@@ -49,6 +49,47 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+# Deeper than any body Tilldesk reads (an address's metadata is at depth 4); JSON nested deeper is
+# refused before it reaches code that recurses over it.
+MAX_DEPTH = 32
+# A number beyond 10**±MAX_EXPONENT is no amount, quantity or id: refuse it instead of failing
+# later where it is stored or printed.
+MAX_EXPONENT = 30
+
+
+def _number(text: str) -> Decimal:
+    d = Decimal(text)
+    if d and abs(d.adjusted()) > MAX_EXPONENT:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise ValueError(f"the number {shown} is out of range")
+    return d
+
+
+def _check(obj: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and text that is not valid Unicode (a lone
+    surrogate such as \\ud800 cannot be stored or printed). Iterative, so it cannot recurse."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        o, depth = stack.pop()
+        if isinstance(o, str):
+            try:
+                o.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)") from None
+        elif isinstance(o, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            items = [*o.keys(), *o.values()] if isinstance(o, dict) else o
+            stack.extend((x, depth + 1) for x in items)
+
+
 def loads(data: str | bytes) -> Any:
-    """Every fractional number becomes an exact Decimal; NaN and Infinity are refused."""
-    return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    """Every fractional number becomes an exact Decimal; NaN and Infinity are refused, and so are
+    nesting deeper than MAX_DEPTH, lone surrogates and numbers beyond 10**MAX_EXPONENT
+    (ValueError)."""
+    try:
+        obj = json.loads(data, parse_float=_number, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+    _check(obj)
+    return obj

@@ -44,10 +44,25 @@ def run(app: App) -> int:
     return qapp.exec()
 
 
+def ask_create(path: str) -> bool:
+    """`tilldesk --db NEW.sqlite` opening the window: ask before making a new, empty database
+    (a typo such as `shop.sqlit` would otherwise show an empty shop)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        QApplication(sys.argv[:1])
+    answer = QMessageBox.question(
+        None, "Tilldesk",
+        f"There is no database at\n{path}\n\nCreate a new, empty Tilldesk database there?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def main(argv: list[str] | None = None) -> int:
     from app.cli import main as cli_main
 
-    return cli_main(argv, launch_gui=run)
+    return cli_main(argv, launch_gui=run, ask_create=ask_create)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from app.cli.common import emit, open_app
+from app.cli.common import count_arg, emit, open_app
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -14,7 +14,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     cat.add_argument("what", choices=["regions", "variants", "shipping-options", "customers", "promotions"])
     cat.add_argument("--q", help="search text (title, SKU, barcode, name, email, phone)")
     cat.add_argument("--region", help="shipping options of this region only")
-    cat.add_argument("--limit", type=int, default=50)
+    cat.add_argument("--limit", type=count_arg(1, 1000), default=50, help="at most this many (1 to 1000)")
     cat.set_defaults(func=cmd_catalog)
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import BadInput, decimal_arg, emit, open_app, parse_tender, read_json
+from app.cli.common import BadInput, count_arg, decimal_arg, emit, excerpt, open_app, parse_tender, read_json
+from app.domain.draft_order import MAX_QUANTITY
+
+QUANTITY = count_arg(1, MAX_QUANTITY)
+LIMIT = count_arg(1, 1000)
+OFFSET = count_arg(0, 10**9)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -19,8 +24,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     lst.add_argument("--status", action="append", choices=["open", "completed", "canceled"])
     lst.add_argument("--from", dest="date_from", help="created on or after this date (YYYY-MM-DD)")
     lst.add_argument("--to", dest="date_to", help="created on or before this date (YYYY-MM-DD)")
-    lst.add_argument("--limit", type=int, default=50)
-    lst.add_argument("--offset", type=int, default=0)
+    lst.add_argument("--limit", type=LIMIT, default=50, help="at most this many (1 to 1000, default 50)")
+    lst.add_argument("--offset", type=OFFSET, default=0, help="skip this many")
     for name, helptext in (("show", "show one draft"), ("cancel", "cancel a draft"), ("delete", "delete a draft")):
         x = dsub.add_parser(name, parents=[common], help=helptext)
         x.add_argument("id", help="draft id or display id (#12)")
@@ -35,11 +40,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     g.add_argument("--barcode", dest="variant_barcode")
     g.add_argument("--title", help="a custom item's title (needs --unit-price)")
     ai.add_argument("--unit-price", type=decimal_arg)
-    ai.add_argument("--quantity", type=int, default=1)
+    ai.add_argument("--quantity", type=QUANTITY, default=1)
     ui_ = dsub.add_parser("update-item", parents=[common], help="change a line's quantity or price")
     ui_.add_argument("id")
     ui_.add_argument("item_id")
-    ui_.add_argument("--quantity", type=int)
+    ui_.add_argument("--quantity", type=QUANTITY)
     ui_.add_argument("--unit-price", type=decimal_arg)
     ri = dsub.add_parser("remove-item", parents=[common], help="remove a line")
     ri.add_argument("id")
@@ -55,8 +60,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     mp = dsub.add_parser("mark-paid", parents=[common],
                          help="record the payment: completes the draft, creates the order")
     mp.add_argument("id")
-    mp.add_argument("--tender", action="append", metavar="KIND=AMOUNT[:REF]",
-                    help="cash=20.00, card=15.50:REF or other=5.00 (repeat to split); none: other for the amount due")
+    mp.add_argument("--tender", action="append", metavar="KIND=AMOUNT[:REF]", required=True,
+                    help="cash=20.00, card=15.50:REF or other=5.00 (repeat to split a payment)")
     draft.set_defaults(func=cmd_draft)
 
 
@@ -71,7 +76,9 @@ def cmd_draft(args: argparse.Namespace) -> None:
 
     def show(draft: Any) -> None:
         # Edits answer with OpResult (value and changes); `show` reads a plain DTO.
-        emit({"draft_order": serialize.draft_order(getattr(draft, "value", draft))})
+        dto = getattr(draft, "value", draft)
+        done = None if action in ("show", "list") else f"draft #{dto.display_id}: {action} was done"
+        emit({"draft_order": serialize.draft_order(dto)}, done=done)
 
     body: dict[str, Any]
     if action == "create":
@@ -81,8 +88,12 @@ def cmd_draft(args: argparse.Namespace) -> None:
 
             region_id = body.get("region_id")
             regions = {r.id: r for r in queries.regions(app.uow())}
-            if not region_id or region_id not in regions:
-                raise BadInput(f"region_id: {'is required' if not region_id else f'region {region_id} does not exist'}")
+            if region_id is None or region_id == "":
+                raise BadInput("region_id: is required")
+            if not isinstance(region_id, str):
+                raise BadInput("region_id: must be a text id (e.g. reg_01...)")
+            if region_id not in regions:
+                raise BadInput(f"region_id: region {excerpt(region_id)} does not exist")
             body = from_v1(body, regions[region_id].currency_code)
         show(drafts.create_draft(body, app.uow()))
     elif action == "list":
@@ -114,6 +125,8 @@ def cmd_draft(args: argparse.Namespace) -> None:
     elif action == "remove-item":
         show(drafts.remove_line_item({"draft_id": rid(), "item_id": args.item_id}, app.uow()))
     elif action == "set-shipping":
+        if not args.option_id.strip():
+            raise BadInput("option_id: is empty; name a shipping option (see `tilldesk catalog shipping-options`)")
         body = {"draft_id": rid(), "shipping_option_id": args.option_id}
         if args.amount is not None:
             body["amount"] = args.amount
@@ -125,7 +138,9 @@ def cmd_draft(args: argparse.Namespace) -> None:
         show(drafts.cancel_draft(rid(), app.uow()))
     elif action == "delete":
         deleted = drafts.delete_draft(rid(), app.uow()).value
-        emit({"id": deleted, "object": "draft-order", "deleted": True})
+        emit({"id": deleted, "object": "draft-order", "deleted": True}, done=f"draft {deleted} was deleted")
     elif action == "mark-paid":
-        tenders = [parse_tender(t) for t in args.tender or []]
-        emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value)})
+        tenders = [parse_tender(t) for t in args.tender]
+        order = orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value
+        emit({"order": serialize.order(order)},
+             done=f"the draft was paid: order #{order.display_id}, invoice {order.invoice_number}")

@@ -7,10 +7,20 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.cli import catalog, drafts, orders
-from app.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, BadInput, fail, version
+from app.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    BadInput,
+    OutputFailed,
+    close_all,
+    db_choice,
+    fail,
+    one_line,
+    version,
+)
 
 if TYPE_CHECKING:
     from app.bootstrap import App
@@ -26,25 +36,59 @@ _EXTENSION_MODULES = ("app.sync.cli",)
 _EXTENSIONS: list[Register] = []
 
 
-def build_parser() -> argparse.ArgumentParser:
-    # `--db` is accepted before and after the subcommand. argparse lets a subparser's namespace
-    # overwrite the main one's values, so the subcommand's copy has its own dest, merged in main().
-    db_help = "the SQLite database to use (default: Tilldesk's file in your data folder)"
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", dest="sub_db", metavar="PATH", default=None, help=db_help)
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line naming the problem and pointing at --help (exit 2),
+    instead of three to five lines of usage."""
 
-    p = argparse.ArgumentParser(prog="tilldesk",
-                                description="Tilldesk: point of sale and phone orders, offline first.")
-    p.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    def error(self, message: str) -> NoReturn:
+        fail(f"{message} (see `{self.prog} --help`)", EXIT_BAD_INPUT)
+
+
+_DB_HELP = "the SQLite database to use (default: Tilldesk's file in your data folder)"
+
+
+def _global_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    """--db, --create, --demo and -v, accepted before and after the subcommand alike. argparse lets a
+    subparser's namespace overwrite the main one's values, so the subcommand's copies have their
+    own dests (`sub_...`), merged in main()."""
+    p.add_argument("--db", dest=f"{prefix}db", metavar="PATH", default=None, help=_DB_HELP)
+    p.add_argument("--create", dest=f"{prefix}create", action="store_true",
+                   help="make a new database if --db names a file that does not exist")
+    p.add_argument("--demo", dest=f"{prefix}demo", action="store_true",
+                   help="load the built-in demo shop if the database is empty (creates the file if missing)")
+    p.add_argument("--verbose", "-v", dest=f"{prefix}verbose", action="store_true",
+                   help="log what happens on standard error")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = Parser(add_help=False)
+    _global_options(common, "sub_")
+    p = Parser(prog="tilldesk", description="Tilldesk: point of sale and phone orders, offline first.")
+    _global_options(p)
     p.add_argument("--version", action="version", version=f"tilldesk {version()}")
     p.add_argument("--self-test", action="store_true",
                    help="check this installation headless on a throw-away database, then exit")
-    p.add_argument("--demo", action="store_true", help="load the built-in demo shop if the database is empty")
-    p.add_argument("--verbose", "-v", action="store_true", help="log what happens on standard error")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for register in (*COMMANDS, *_EXTENSIONS):
         register(sub, common)
     return p
+
+
+def _merge_globals(args: argparse.Namespace) -> None:
+    sub_db = getattr(args, "sub_db", None)
+    args.db = sub_db if sub_db is not None else args.db
+    for name in ("create", "demo", "verbose"):
+        setattr(args, name, bool(getattr(args, name, False) or getattr(args, f"sub_{name}", False)))
+
+
+def _check_text(argv: Sequence[str]) -> None:
+    for i, a in enumerate(argv, 1):
+        try:
+            a.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput(f"argument {i} is not valid UTF-8 text") from None
+        if "\x00" in a:
+            raise BadInput(f"argument {i} contains a NUL character")
 
 
 def _load_extensions() -> None:
@@ -60,44 +104,79 @@ def _load_extensions() -> None:
         _EXTENSIONS.append(module.register)
 
 
-def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[App], int] | None) -> int:
+AskCreate = Callable[[str], bool]
+
+
+def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[App], int] | None,
+            ask_create: AskCreate | None = None) -> int:
     # The window is injected by ui.launcher (the console entry point): the core never imports Qt.
     if launch_gui is None:
         raise RuntimeError("the window is not available from this entry point; run `tilldesk` or `python -m ui`")
     from app.bootstrap import start
 
-    return launch_gui(start(args.db, demo=True if args.demo else None))
+    try:
+        db, create = db_choice(args)
+    except BadInput:
+        # A missing --db file: the window asks before creating it (refusing is a clean exit).
+        if ask_create is None or not args.db or not args.db.strip() or not ask_create(args.db):
+            raise
+        db, create = args.db, True
+    return launch_gui(start(db, demo=True if args.demo else None, create=create))
 
 
-def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] | None = None) -> int:
+def _output_failed(exc: OutputFailed) -> NoReturn:
+    # Later flushes (at exit) must not fail again and print a second line: point stdout at nothing.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    if exc.done:
+        fail(f"{exc.done}, but writing the result failed ({exc.reason}); it is saved: "
+             "do not run the command again", EXIT_FAILURE)
+    fail(f"writing the result failed ({exc.reason}); nothing was changed", EXIT_FAILURE)
+
+
+def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] | None = None,
+         ask_create: AskCreate | None = None) -> int:
     _load_extensions()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.db = getattr(args, "sub_db", None) or args.db
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    argv = list(sys.argv[1:] if argv is None else argv)
     from app.domain.errors import DomainError
-    from app.persistence.db import DatabaseError
+    from app.persistence.db import DatabaseError, DatabaseMissing
 
     try:
+        _check_text(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        _merge_globals(args)
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
         if args.self_test:
             from app.selftest import run as self_test
 
             return self_test()
         if not getattr(args, "command", None):
-            return cmd_gui(args, launch_gui)
+            return cmd_gui(args, launch_gui, ask_create)
         result = args.func(args)
         return int(result or 0)
     except BadInput as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     except DomainError as exc:  # InvalidTransition included: a rule the input broke
         fail(str(exc), EXIT_BAD_INPUT)
+    except DatabaseMissing as exc:
+        fail(f"--db: {exc}", EXIT_BAD_INPUT)
     except DatabaseError as exc:
         fail(str(exc), EXIT_FAILURE)
+    except OutputFailed as exc:
+        _output_failed(exc)
     except KeyboardInterrupt:
         fail("interrupted", EXIT_FAILURE)
     except BrokenPipeError:
         os._exit(EXIT_FAILURE)
     except Exception as exc:  # the last line of defence: one clear line, no traceback for staff
-        logging.getLogger("tilldesk").debug("unexpected error", exc_info=True)
-        fail(f"{exc.__class__.__name__}: {exc}", EXIT_FAILURE)
+        logging.getLogger("tilldesk").info("unexpected error", exc_info=True)
+        fail(f"unexpected error ({exc.__class__.__name__}): {one_line(str(exc))[:200]}; "
+             "run again with -v for details", EXIT_FAILURE)
+    finally:
+        close_all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,22 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # tests/migrations checks that this constant is alembic's head.
 SCHEMA_HEAD = "0003"
 
+# `PRAGMA application_id` of every Tilldesk database ("TILL" in ASCII), written on creation and on
+# the first open of a file from before the marker. A file is Tilldesk's only with this marker, or
+# (older files) a known revision AND the tables that revision made: never by alembic's table alone.
+APPLICATION_ID = 0x54494C4C
+# The tables every revision since 0001 has; a file without all of them is another program's.
+CORE_TABLES = frozenset({"alembic_version", "regions", "variants", "products", "customers", "draft_orders",
+                         "line_items", "orders", "payments", "outbox", "invoice_sequences", "counters",
+                         "settings"})
+
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why in plain words."""
+
+
+class DatabaseMissing(DatabaseError):
+    """The named file does not exist and creating it was not asked for (bad input, exit 2)."""
 
 
 @dataclass
@@ -77,19 +91,47 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _check_file(path: Path) -> None:
-    if path.exists():
-        if path.is_dir():
+def _is_sqlite(path: Path) -> bool:
+    """Whether SQLite reads the file as a database. Asked through SQLite, not by reading the
+    header ourselves: closing a plain file handle would drop every POSIX lock this process holds
+    on the file, and a connection already open to it (tests, a second window) could then see a
+    WAL another process removed."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)  # no -wal/-shm made
+        try:
+            con.execute("PRAGMA schema_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return "not a database" not in str(exc)
+    return True
+
+
+def _check_file(path: Path, *, create: bool) -> None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise DatabaseError(f"{path} cannot be read: {exc.strerror}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
             raise DatabaseError(f"{path} is a folder, not a Tilldesk database")
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
+        if not stat.S_ISREG(st.st_mode):  # a fifo or a device would block or never end
+            raise DatabaseError(f"{path} is not a regular file, so it cannot be a Tilldesk database")
+        if st.st_size and not _is_sqlite(path):
             raise DatabaseError(f"{path} is not a Tilldesk database (it is not an SQLite file)")
         if not os.access(path, os.W_OK):
             raise DatabaseError(f"{path} is read-only: Tilldesk needs to write to its database")
+    elif not create:
+        raise DatabaseMissing(f"{path} does not exist; pass --create to make a new database there")
     directory = path.parent
     if not directory.exists():
+        if not create:
+            raise DatabaseMissing(f"the folder {directory} does not exist")
         directory.mkdir(parents=True, exist_ok=True)
+    if not directory.is_dir():
+        raise DatabaseError(f"{directory} is not a folder")
     if not os.access(directory, os.W_OK):
         raise DatabaseError(f"the folder {directory} is read-only: Tilldesk keeps its journal beside the database")
 
@@ -116,36 +158,63 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def _refuse_newer(path: Path) -> None:
-    """Read the schema revision without writing: the engine's connect hook switches the file to
-    WAL, which would change a database that is then refused as being from a newer Tilldesk."""
+def _not_ours(path: Path) -> DatabaseError:
+    return DatabaseError(f"{path} is an SQLite database of another program, not a Tilldesk database. "
+                         "Nothing was changed.")
+
+
+def _unknown_revision(path: Path, revision: str) -> DatabaseError:
+    return DatabaseError(f"{path} is not a Tilldesk database or from a newer Tilldesk (schema "
+                         f"{revision[:40]!r}); install the newer Tilldesk to open it. Nothing was changed.")
+
+
+def _recognise(path: Path) -> None:
+    """Refuse, without writing, a file that is not Tilldesk's or is from a newer Tilldesk.
+
+    Opened read-write but only read: the engine's connect hook switches the file to WAL (a
+    change), and a read-only handle cannot remove a WAL file's -wal/-shm on close."""
     try:
-        # opened read-write but only read: a read-only handle cannot remove a WAL file's -wal/-shm on close
         con = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)
         try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone() \
-                if "alembic_version" in tables else None
+            rows = con.execute("SELECT version_num FROM alembic_version").fetchall() \
+                if "alembic_version" in tables else []
         finally:
             con.close()
     except sqlite3.Error:
-        return  # not a database: the checks that follow say so
-    if tables and "alembic_version" not in tables:
-        # Another program's SQLite file: adding Tilldesk's tables to it would be vandalism.
-        raise DatabaseError(f"{path} is an SQLite database of another program, not a Tilldesk database. "
-                            "Nothing was changed.")
-    if row and row[0] != SCHEMA_HEAD and row[0] not in _known_revisions():
-        raise DatabaseError(
-            f"{path} was written by a newer version of Tilldesk (schema {row[0]}); "
-            "install that version or newer to open it. Nothing was changed.")
+        return  # not a database: opening it says so
+    if app_id not in (0, APPLICATION_ID):
+        raise _not_ours(path)
+    if app_id == 0 and not tables:
+        return  # an empty SQLite file: a new database
+    revision = str(rows[0][0]) if len(rows) == 1 else None
+    if app_id == 0 and (revision is None or not CORE_TABLES <= tables):
+        raise _not_ours(path)
+    if revision is None:
+        raise DatabaseError(f"{path} is a damaged Tilldesk database (its schema revision is missing); "
+                            "nothing was changed")
+    if revision != SCHEMA_HEAD and revision not in _known_revisions():
+        raise _unknown_revision(path, revision)
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+def _mark(engine: Engine) -> None:
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA application_id").scalar() != APPLICATION_ID:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.commit()
+        else:
+            conn.rollback()
+
+
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True, create: bool = True) -> Database:
+    if not str(path).strip():
+        raise DatabaseMissing("the database path is empty")
     path = Path(path).expanduser().resolve()
-    _check_file(path)
+    _check_file(path, create=create)
     existed = path.exists() and path.stat().st_size > 0
     if existed:
-        _refuse_newer(path)
+        _recognise(path)
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
@@ -158,14 +227,13 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
         raise DatabaseError(f"{path} cannot be opened as a Tilldesk database: {exc.__class__.__name__}: "
                             f"{getattr(exc, 'orig', exc)}") from exc
     if current == SCHEMA_HEAD:
+        _mark(engine)
         factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
         return Database(path=path, engine=engine, session_factory=factory)
     head = head_revision()
     if current is not None and current not in _known_revisions():
         engine.dispose()
-        raise DatabaseError(
-            f"{path} was written by a newer version of Tilldesk (schema {current}); "
-            "install that version or newer to open it. Nothing was changed.")
+        raise _unknown_revision(path, current)
     backup_path = None
     if current != head:
         if not migrate:
@@ -184,5 +252,6 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
         except Exception as exc:
             engine.dispose()
             raise DatabaseError(f"upgrading {path} failed and was rolled back: {exc}") from exc
+    _mark(engine)
     factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
     return Database(path=path, engine=engine, session_factory=factory, backup_path=backup_path)

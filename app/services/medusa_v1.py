@@ -34,6 +34,12 @@ def from_v1(body: dict[str, Any], currency_code: str) -> dict[str, Any]:
         raise InvalidValue("a new draft order can only be open", field="status")
     out: dict[str, Any] = {k: body[k] for k in ("email", "region_id", "customer_id", "no_notification_order",
                                                 "metadata", "idempotency_key") if k in body}
+    for key in ("items", "shipping_methods", "discounts"):
+        if body.get(key) is not None and not isinstance(body[key], list):
+            raise InvalidValue("must be a list", field=key)
+    for key in ("shipping_address", "billing_address", "metadata"):
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            raise InvalidValue("must be an object", field=key)
     items = []
     for i, it in enumerate(body.get("items") or []):
         if not isinstance(it, dict):
@@ -45,6 +51,8 @@ def from_v1(body: dict[str, Any], currency_code: str) -> dict[str, Any]:
     out["items"] = items
     methods = []
     for i, m in enumerate(body.get("shipping_methods") or []):
+        if not isinstance(m, dict):
+            raise InvalidValue("must be an object", field=f"shipping_methods.{i}")
         method: dict[str, Any] = {"shipping_option_id": m.get("option_id")}
         if m.get("price") is not None:
             method["amount"] = _minor(m["price"], currency_code, f"shipping_methods.{i}.price")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from app.domain import clock
 from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, Variant
 from app.domain.draft_order import DraftOrder
+from app.domain.errors import InvalidValue
 from app.domain.outbox import UNSYNCED_STATES
 from app.domain.pricing import price_draft
 
@@ -23,24 +25,40 @@ from .snapshot import totals_from_dict
 FILTERS = ("open_drafts", "paid_today", "all_orders", "not_synced", "all_drafts")
 
 
-def _as_utc(v: Any, *, end: bool = False) -> datetime | None:
-    if v in (None, ""):
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                   r"(Z|[+-][0-9]{2}:[0-9]{2})?)?")
+
+
+def _as_utc(v: Any, *, end: bool = False, field: str = "created_from") -> datetime | None:
+    """A date or date-time bound; None for no bound. A bound beyond what a date-time can hold
+    (9999-12-31 as an end, 0001-01-01 as a start) is no bound at all."""
+    if v is None or (isinstance(v, str) and not v.strip()):
         return None
     if isinstance(v, str):
-        v = datetime.fromisoformat(v) if "T" in v or " " in v else date.fromisoformat(v)
-    if isinstance(v, datetime):
-        return v if v.tzinfo else v.astimezone()
-    if isinstance(v, date):
-        return datetime.combine(v + timedelta(days=1) if end else v, time.min).astimezone()
-    raise ValueError(f"{v!r} is not a date")
+        text = v.strip()
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError
+            v = datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+        except ValueError:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise InvalidValue(f"{shown!r} is not a date (use YYYY-MM-DD)", field=field) from None
+    try:
+        if isinstance(v, datetime):
+            return v if v.tzinfo else v.astimezone()
+        if isinstance(v, date):
+            return datetime.combine(v + timedelta(days=1) if end else v, time.min).astimezone()
+    except (OverflowError, ValueError):
+        return None
+    raise InvalidValue("is not a date", field=field)
 
 
 def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
     query = parse(OrderQuery, query)
     with uow:
         drafts, count = uow.drafts.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
-                                          end=_as_utc(query.created_to, end=True), limit=query.limit,
-                                          offset=query.offset)
+                                          end=_as_utc(query.created_to, end=True, field="created_to"),
+                                          limit=query.limit, offset=query.offset)
         regions = {x.id: x for x in uow.catalog.regions()}
         rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
         entries = []
@@ -66,8 +84,8 @@ def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
     query = parse(OrderQuery, query)
     with uow:
         found, count = uow.orders.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
-                                         end=_as_utc(query.created_to, end=True), sync_states=query.sync_state,
-                                         limit=query.limit, offset=query.offset)
+                                         end=_as_utc(query.created_to, end=True, field="created_to"),
+                                         sync_states=query.sync_state, limit=query.limit, offset=query.offset)
         outbox = uow.outbox.for_orders([o.id for o, _ in found])
         entries = []
         for o, totals in found:
@@ -127,13 +145,26 @@ def promotions(uow: UnitOfWork) -> list[Promotion]:
         return uow.catalog.promotions()
 
 
+_DISPLAY_ID = re.compile(r"#?([0-9]{1,15})")
+
+
 def resolve_id(kind: str, ref: str, uow: UnitOfWork) -> str:
-    """Accept an id, a display id ('12' or '#12') or, for orders, an invoice number."""
+    """Accept an id, a display id ('12' or '#12', ASCII digits) or, for orders, an invoice number."""
     ref = ref.strip()
+    if not ref:
+        raise InvalidValue(f"is empty; give a {kind} id or a display id such as #12", field="id")
+    if len(ref) > 100:
+        raise InvalidValue(f"{ref[:40]!r}… is too long for an id", field="id")
+    m = _DISPLAY_ID.fullmatch(ref)
+    if not m and ref.lstrip("#").isascii() and ref.lstrip("#").isdigit():
+        raise InvalidValue(f"{ref[:20]!r} is too large for a display id", field="id")
+    if ref.startswith("#") and not m:
+        shown = ref if len(ref) <= 40 else ref[:40] + "…"
+        raise InvalidValue(f"{shown!r} is not a display id (use # and ASCII digits, e.g. #12)", field="id")
     with uow:
         repo = uow.drafts if kind == "draft" else uow.orders
-        if ref.startswith("#") or ref.isdigit():
-            return repo.by_display_id(int(ref.lstrip("#"))).id
+        if m:
+            return repo.by_display_id(int(m.group(1))).id
         if kind == "order" and not ref.startswith("order_"):
             return uow.orders.by_invoice_number(ref).id
         return repo.get(ref).id

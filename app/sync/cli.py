@@ -26,7 +26,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     bsub = backend.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = bsub.add_parser("set", parents=[common], help="set the server URL; the API key is read from standard "
                                                       "input or TILLDESK_MEDUSA_API_KEY")
-    s.add_argument("--url", required=True, help="e.g. https://shop.example.com")
+    s.add_argument("--url", required=True, help="e.g. https://shop.example.com (http:// only for this computer)")
+    s.add_argument("--insecure", action="store_true",
+                   help="allow plain http:// to another computer: the admin API key then crosses the "
+                        "network unencrypted, readable by anyone on the way")
     s.set_defaults(func=cmd_backend_set)
     t = bsub.add_parser("test", parents=[common], help="check the address and the API key")
     t.set_defaults(func=cmd_backend_test)
@@ -45,13 +48,16 @@ def _open(args: argparse.Namespace):
     from app.bootstrap import start
     from app.sync.store import SyncStore
 
-    app = start(args.db)
+    # As every command: an explicit --db must exist unless --create (or --demo) is given.
+    create = args.db is None or bool(getattr(args, "create", False) or getattr(args, "demo", False))
+    app = start(args.db, create=create)
     return app, SyncStore(app.uow)
 
 
 def cmd_backend_set(args: argparse.Namespace) -> int:
     from app.sync import secrets
-    from app.sync.config import normalize_base_url
+    from app.sync.config import insecure_transport, normalize_base_url
+    from app.sync.errors import BackendError
     from app.sync.worker import BACKEND_URL_KEY
 
     try:
@@ -59,6 +65,13 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
     except ValueError as exc:
         sys.stderr.write(f"tilldesk: --url: {exc}\n")
         return EXIT_BAD_INPUT
+    if insecure_transport(url):
+        if not args.insecure:
+            sys.stderr.write("tilldesk: --url: use https:// (http:// would send the admin API key unencrypted; "
+                             "only this computer's own address may use http://, or pass --insecure)\n")
+            return EXIT_BAD_INPUT
+        sys.stderr.write("tilldesk: warning: --insecure: the API key will cross the network unencrypted "
+                         "on every request to this server\n")
     key = os.environ.get(secrets.ENV_VAR, "").strip()
     if not key and not sys.stdin.isatty():
         key = sys.stdin.readline().strip()
@@ -71,7 +84,12 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
     app, store = _open(args)
     try:
         if os.environ.get(secrets.ENV_VAR, "").strip() != key:
-            secrets.set_api_key(url, key)
+            try:
+                secrets.set_api_key(url, key)
+            except BackendError as exc:  # no keyring, or a locked one: say how to go on, no class names
+                sys.stderr.write(f"tilldesk: {exc.message} "
+                                 "Nothing was changed.\n")
+                return EXIT_FAILURE
             where = "the keyring"
         else:
             where = f"the environment ({secrets.ENV_VAR}); nothing was stored"

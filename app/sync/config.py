@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["BackendConfig", "normalize_base_url", "DEFAULT_KIND", "DEFAULT_PAGE_SIZE"]
+__all__ = ["BackendConfig", "normalize_base_url", "insecure_transport", "DEFAULT_KIND", "DEFAULT_PAGE_SIZE"]
 
 #: The kind a till uses when its settings name none (every till before the setting was read).
 DEFAULT_KIND = "medusa-v2"
@@ -25,6 +25,12 @@ def normalize_base_url(url: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise ValueError("The server address is empty.")
     raw = url.strip()
+    if any(c.isspace() for c in raw):
+        raise ValueError("The server address must not contain spaces.")
+    if "\\" in raw:
+        raise ValueError("The server address must not contain a backslash (\\); use / between parts.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise ValueError("The server address must not contain control characters.")
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -42,6 +48,8 @@ def normalize_base_url(url: str) -> str:
         port = parts.port
     except ValueError as exc:
         raise ValueError("The server address has an invalid port number.") from exc
+    if port == 0:
+        raise ValueError("The server address has port 0, which no server listens on.")
     host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -68,13 +76,18 @@ class BackendConfig(BaseModel):
     @property
     def insecure_transport(self) -> bool:
         """True for plain http to another machine: the API key would cross the network readable."""
-        parts = urlsplit(self.url)
-        if parts.scheme == "https":
-            return False
-        host = parts.hostname or ""
-        if host == "localhost":
-            return False
-        try:
-            return not ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return True
+        return insecure_transport(self.url)
+
+
+def insecure_transport(url: str) -> bool:
+    """True for plain http to another machine: the API key would cross the network readable."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True

@@ -143,9 +143,9 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(shop: Path) -> None:
 
 def test_mark_paid_twice_exits_2(shop: Path) -> None:
     d = ok(run(shop, "draft", "create", stdin=json.dumps(draft_body())))["draft_order"]
-    ok(run(shop, "draft", "mark-paid", d["id"]))
+    ok(run(shop, "draft", "mark-paid", d["id"], "--tender", "cash=500"))
     before = db_fingerprint(shop)
-    assert "already paid" in bad(run(shop, "draft", "mark-paid", d["id"]))
+    assert "already paid" in bad(run(shop, "draft", "mark-paid", d["id"], "--tender", "cash=500"))
     assert "can no longer be changed" in bad(run(shop, "draft", "add-item", d["id"], "--sku", ESPRESSO_250))
     assert db_fingerprint(shop) == before
 

@@ -118,13 +118,13 @@ def test_a_database_from_a_newer_tilldesk_is_refused_and_left_unchanged(tmp_path
     names = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(DatabaseError) as exc:
         open_database(db)
-    assert "newer version of Tilldesk" in str(exc.value) and "0999_from_the_future" in str(exc.value)
+    assert "not a Tilldesk database or from a newer Tilldesk" in str(exc.value) and "0999_from_the_future" in str(exc.value)
     assert file_hash(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no backup, no journal left behind
     res = subprocess.run([sys.executable, "-m", "ui", "--db", str(db), "order", "list"], capture_output=True,
                          text=True, cwd=REPO, timeout=120)
     assert res.returncode == 1 and res.stdout == ""
-    assert len(res.stderr.strip().splitlines()) == 1 and "newer version" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "from a newer Tilldesk" in res.stderr
     assert file_hash(db) == before
 
 

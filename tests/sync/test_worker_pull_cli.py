@@ -148,7 +148,7 @@ def test_cli_backend_set_reads_the_key_from_stdin_and_test_explains(tmp_path, mo
     monkeypatch.delenv(secrets.ENV_VAR, raising=False)
     db = str(tmp_path / "cli.sqlite")
     monkeypatch.setattr("sys.stdin", io.StringIO("sk_cli_secret_123\n"))
-    assert main(["backend", "set", "--url", "http://127.0.0.1:9/", "--db", db]) == 0
+    assert main(["backend", "set", "--url", "http://127.0.0.1:9/", "--db", db, "--create"]) == 0
     assert secrets.get_api_key("http://127.0.0.1:9") == "sk_cli_secret_123"
     out = capsys.readouterr().out
     assert "keyring" in out and "sk_cli_secret_123" not in out
