@@ -11,7 +11,7 @@ from .draft_order import DraftOrder
 from .errors import DomainError
 from .money import ZERO, exact
 from .promotions import ItemBase, check_applicable, compute_adjustments, find_promotion
-from .tax import tax_lines_for
+from .tax import check_addresses_in_region, tax_lines_for
 from .totals import Adjustment, CalcLine, OrderTotals, compute_totals, line_totals
 
 
@@ -36,7 +36,11 @@ def prices_include_tax(region: Region, *, custom_price: bool) -> bool:
 def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
                 promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True) -> PricedDraft:
     """Strict pricing (Mark Paid, applying a code) refuses a code that does not apply; lenient
-    pricing (showing a draft) leaves it out and reports why in `problems`."""
+    pricing (showing a draft) leaves it out and reports why in `problems`. An address outside
+    the region is refused by strict pricing; lenient pricing charges no tax for it."""
+    if strict:
+        check_addresses_in_region(region, shipping_address=draft.shipping_address,
+                                  billing_address=draft.billing_address)
     taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
     promos, problems = resolve_promotions(draft.promo_codes, promotions, draft.currency_code, strict=strict)
     bare_items = [CalcLine(i.id, i.unit_price, i.quantity, prices_include_tax(region, custom_price=i.is_custom_price),

@@ -79,7 +79,10 @@ def test_every_draft_edit_end_to_end(app, db_path) -> None:  # type: ignore[no-u
     assert d.promo_codes == () and d.totals.discount_subtotal == 0
     d = drafts.set_shipping_method({"draft_id": d.id}, uow()).value
     assert d.shipping_methods == ()
-    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION}, uow()).value
+    # A region takes only addresses in its own countries: moving to Europe moves the address too.
+    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION,
+                             "shipping_address": {"first_name": "Jan", "country_code": "pl", "city": "Kraków"}},
+                            uow()).value
     assert d.currency_code == "eur" and d.items[0].unit_price == Decimal("15.5") and d.is_tax_inclusive
     assert d.items[1].unit_price == Decimal(12)  # a custom price is kept as entered
     # every change was committed: a fresh start reads the same draft
