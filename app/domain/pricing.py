@@ -25,11 +25,14 @@ class PricedDraft:
 
 
 def prices_include_tax(region: Region, *, custom_price: bool) -> bool:
-    """Medusa 2.21.2 applies a region's tax-inclusive price preference only to prices it looks up
-    itself (catalog variants). A price given in the request is tax-exclusive: custom items,
-    overridden prices, and every draft shipping method, whose amount the API requires. Tilldesk
-    follows, so a till order and the same order on the server add up to the same total."""
-    return region.is_tax_inclusive and not custom_price
+    """In a tax-inclusive region every price includes tax: a catalog price, and just as much a
+    price typed at the till (a custom item, a price override, a shipping amount), because a clerk
+    in such a shop types what the customer pays. Medusa 2.21.2 would add tax on top of a price given
+    in the request unless told otherwise; the sync sends ``is_tax_inclusive`` with such prices
+    (app/sync/medusa_v2/bodies.py) so the server's order equals the till's. ``custom_price`` is kept
+    so callers still say which kind of price they ask about."""
+    del custom_price
+    return region.is_tax_inclusive
 
 
 @exact
