@@ -80,7 +80,7 @@ def _printed_line(i: LineItemDTO, gross_prices: bool) -> InvoiceLine:
     (a net-priced line of an older order gets its tax put in), net where tax comes on top."""
     if gross_prices:
         unit = i.unit_price if i.is_tax_inclusive else mul(i.unit_price, 100 + i.tax_rate).scaleb(-2)
-        discount, total = i.discount_total, i.total
+        discount, total = i.discount_total, max(i.total, Decimal(0))  # -1e-21 when fully discounted
     else:
         unit, discount, total = i.unit_price, i.discount_subtotal, i.subtotal - i.discount_subtotal
     return InvoiceLine(sku=i.variant_sku or "", title=i.title, subtitle=_subtitle(i.subtitle), quantity=i.quantity,
@@ -114,7 +114,7 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
         billing_address=_party(order.billing_address, order.customer_name),
         shipping_address=_party(order.shipping_address, order.customer_name),
         shipping_method_name=shipping.name if shipping else "",
-        shipping_amount=ship_gross - ship_discount,
+        shipping_amount=max(ship_gross - ship_discount, Decimal(0)),  # free shipping can be -1e-21
         tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,
                                 amount=x.amount) for x in t.taxes),
         tenders=tenders, copy_number=copy_number)
