@@ -11,7 +11,7 @@ from .draft_order import DraftOrder
 from .errors import DomainError
 from .money import ZERO, exact
 from .promotions import ItemBase, check_applicable, compute_adjustments, find_promotion
-from .tax import tax_lines_for
+from .tax import check_addresses_in_region, tax_lines_for
 from .totals import Adjustment, CalcLine, OrderTotals, compute_totals, line_totals
 
 
@@ -25,18 +25,25 @@ class PricedDraft:
 
 
 def prices_include_tax(region: Region, *, custom_price: bool) -> bool:
-    """Medusa 2.21.2 applies a region's tax-inclusive price preference only to prices it looks up
-    itself (catalog variants). A price given in the request is tax-exclusive: custom items,
-    overridden prices, and every draft shipping method, whose amount the API requires. Tilldesk
-    follows, so a till order and the same order on the server add up to the same total."""
-    return region.is_tax_inclusive and not custom_price
+    """In a tax-inclusive region every price includes tax: a catalog price, and just as much a
+    price typed at the till (a custom item, a price override, a shipping amount), because a clerk
+    in such a shop types what the customer pays. Medusa 2.21.2 would add tax on top of a price given
+    in the request unless told otherwise; the sync sends ``is_tax_inclusive`` with such prices
+    (app/sync/medusa_v2/bodies.py) so the server's order equals the till's. ``custom_price`` is kept
+    so callers still say which kind of price they ask about."""
+    del custom_price
+    return region.is_tax_inclusive
 
 
 @exact
 def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
                 promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True) -> PricedDraft:
     """Strict pricing (Mark Paid, applying a code) refuses a code that does not apply; lenient
-    pricing (showing a draft) leaves it out and reports why in `problems`."""
+    pricing (showing a draft) leaves it out and reports why in `problems`. An address outside
+    the region is refused by strict pricing; lenient pricing charges no tax for it."""
+    if strict:
+        check_addresses_in_region(region, shipping_address=draft.shipping_address,
+                                  billing_address=draft.billing_address)
     taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
     promos, problems = resolve_promotions(draft.promo_codes, promotions, draft.currency_code, strict=strict)
     bare_items = [CalcLine(i.id, i.unit_price, i.quantity, prices_include_tax(region, custom_price=i.is_custom_price),

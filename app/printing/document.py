@@ -225,7 +225,10 @@ class TenderLine:
 @dataclass(frozen=True, slots=True)
 class InvoiceTotals:
     """Order totals. `total` may be unrounded; `amount_due` is the rounded sum the customer paid
-    against. `tax_inclusive` says whether prices already contain the tax."""
+    against. `tax_inclusive` says whether prices already contain the tax. `shipping_total` is the
+    shipping price before its discount, `shipping_discount` what a promotion took off it.
+    What is printed is computed from the lines, shipping, taxes and `amount_due` by
+    `app.domain.printed.printed_totals`; `subtotal` and `discount_total` are the exact figures."""
 
     subtotal: Decimal
     tax_total: Decimal
@@ -236,6 +239,7 @@ class InvoiceTotals:
     shipping_total: Decimal = Decimal(0)
     change_given: Decimal = Decimal(0)
     tax_inclusive: bool = False
+    shipping_discount: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         for f in fields(self):

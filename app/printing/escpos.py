@@ -14,10 +14,12 @@ import re
 import socket
 import textwrap
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from app.printing.document import InvoiceDocument
-from app.printing.formatting import format_moment, format_money, format_rate, round_for_print
+from app.printing.formatting import format_moment, format_money, format_unit_price
+from app.printing.paper import paper_totals, printed_rows
 
 RECEIPT_COLUMNS = 48
 """Characters per line in font A on 80 mm paper (576 dots / 12)."""
@@ -74,6 +76,19 @@ def _two_columns(left: str, right: str, width: int, indent: str = "") -> list[st
     return [indent + line if i else line for i, line in enumerate(wrapped[:-1])] + [
         (last + " " * (width - len(last) - len(right)) + right) if last or right else ""
     ]
+
+
+class _EscMoney:
+    """The receipt's money text with the `minus` the shared totals rows ask for."""
+
+    def __init__(self, fmt: Callable[[Decimal], str]) -> None:
+        self._fmt = fmt
+
+    def __call__(self, amount: Decimal) -> str:
+        return self._fmt(amount)
+
+    def minus(self, amount: Decimal) -> str:
+        return self._fmt(-amount)
 
 
 class _ReceiptWriter:
@@ -146,41 +161,26 @@ def receipt_escpos_bytes(
         w.lines(_wrap(printable(f"Customer: {doc.customer_name}"), columns))
     w.rule()
 
-    for item in doc.lines:
+    paper = paper_totals(doc)
+    for item, printed in zip(doc.lines, paper.lines, strict=True):
         title = item.title + (f" ({item.subtitle})" if item.subtitle else "")
         w.lines(_wrap(printable(title), columns))
-        w.pair(f"  {item.quantity} x {money(item.unit_price)}", money(item.line_total))
-        if item.discount:
-            w.pair("  Discount", money(-item.discount))
+        unit = format_unit_price(printed.unit_price, doc.currency_code, doc.locale)
+        if printed.discount:
+            w.pair(f"  {item.quantity} x {unit}", money(printed.gross))
+            w.pair("  Discount", money(-printed.discount))
+            w.pair("", money(printed.total))
+        else:
+            w.pair(f"  {item.quantity} x {unit}", money(printed.total))
     w.rule()
 
     totals = doc.totals
-    w.pair("Subtotal", money(totals.subtotal))
-    if totals.discount_total:
-        w.pair("Discount", money(-totals.discount_total))
-    if totals.shipping_total or doc.shipping_method_name:
-        label = f"Shipping ({doc.shipping_method_name})" if doc.shipping_method_name else "Shipping"
-        w.pair(label, money(totals.shipping_total))
-    incl = "incl. " if totals.tax_inclusive else ""
-    tax_rows = [
-        (f"{incl}{tax.name} {format_rate(tax.rate, doc.locale)} on {money(tax.taxable_amount)}", money(tax.amount))
-        for tax in doc.tax_lines
-    ]
-    if not doc.tax_lines and totals.tax_total:
-        tax_rows.append(("incl. Tax" if totals.tax_inclusive else "Tax", money(totals.tax_total)))
-    if not totals.tax_inclusive:
-        for label, amount in tax_rows:
-            w.pair(label, amount)
-    w.style(bold=True, double_height=True)
-    w.pair("TOTAL", money(totals.total))
-    w.normal()
-    if round_for_print(totals.total, doc.currency_code) != round_for_print(totals.amount_due, doc.currency_code):
-        w.pair("Rounding", money(totals.amount_due - totals.total))
-        w.style(bold=True)
-        w.pair("Amount due", money(totals.amount_due))
-        w.normal()
-    if totals.tax_inclusive:
-        for label, amount in tax_rows:
+    for label, amount, kind in printed_rows(doc, _EscMoney(money), paper):
+        if kind == "total":
+            w.style(bold=True, double_height=True)
+            w.pair(label.upper(), amount)
+            w.normal()
+        else:
             w.pair(label, amount)
     w.rule()
 

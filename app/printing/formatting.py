@@ -27,6 +27,15 @@ def format_money(amount: Decimal, currency_code: str, locale: str) -> str:
     return format_currency(rounded, currency_code.upper(), locale=locale)
 
 
+def format_unit_price(amount: Decimal, currency_code: str, locale: str) -> str:
+    """A unit price with every digit it has beyond the minor unit ('$0.333'), never fewer than
+    the currency's: quantity x the printed unit price then rounds to the printed line amount."""
+    from app.domain.printed import shown_unit_price
+
+    shown = shown_unit_price(amount, currency_code)
+    return format_currency(shown, currency_code.upper(), locale=locale, decimal_quantization=False)
+
+
 def format_rate(rate: Decimal, locale: str) -> str:
     """A tax percentage (Decimal('7.5') means 7.5 %) in the locale's style: '7.5%', '7,5 %'."""
     return format_percent(rate / 100, locale=locale, decimal_quantization=False)
@@ -44,4 +53,5 @@ def format_moment(moment: dt.datetime, locale: str) -> str:
     return format_datetime(moment, format="short", locale=locale)
 
 
-__all__ = ["PRINT_ROUNDING", "format_day", "format_moment", "format_money", "format_rate", "round_for_print"]
+__all__ = ["PRINT_ROUNDING", "format_day", "format_moment", "format_money", "format_rate", "format_unit_price",
+           "round_for_print"]

@@ -28,9 +28,11 @@ from reportlab.platypus import (
     Table,
 )
 
+from app.domain.printed import PrintedLine
 from app.printing.document import InvoiceDocument, InvoiceLine
 from app.printing.fonts import SANS, SANS_BOLD, register_fonts
 from app.printing.formatting import format_day, format_rate
+from app.printing.paper import paper_totals
 from app.printing.pdf_style import (
     COPY_RED,
     HEAD_BG,
@@ -221,8 +223,8 @@ def _a4_lines(doc: InvoiceDocument, st: Styles, width: float, money: Money) -> F
     header = [Paragraph(name, head_style if i < 2 else head_right) for i, name in enumerate(_COLUMNS)]
     sku_style = ParagraphStyle("sku", parent=st.small, textColor=INK)
     rows: list[list] = [header]
-    for line in doc.lines:
-        rows.append(_a4_line_row(line, st, sku_style, money, doc.locale))
+    for line, printed in zip(doc.lines, paper_totals(doc).lines, strict=True):
+        rows.append(_a4_line_row(line, printed, st, sku_style, money, doc.locale))
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         table_style(
@@ -241,7 +243,8 @@ def _a4_lines(doc: InvoiceDocument, st: Styles, width: float, money: Money) -> F
     return table
 
 
-def _a4_line_row(line: InvoiceLine, st: Styles, sku_style: ParagraphStyle, money: Money, locale: str) -> list:
+def _a4_line_row(line: InvoiceLine, printed: PrintedLine, st: Styles, sku_style: ParagraphStyle, money: Money,
+                 locale: str) -> list:
     description = safe_text(line.title)
     if line.subtitle:
         description += f'<br/><font size="{st.small.fontSize}" color="#5c5c5c">{safe_text(line.subtitle)}</font>'
@@ -249,10 +252,10 @@ def _a4_line_row(line: InvoiceLine, st: Styles, sku_style: ParagraphStyle, money
         Paragraph(safe_text(line.sku), sku_style),
         Paragraph(description, st.body),
         Paragraph(str(line.quantity), st.right),
-        Paragraph(money(line.unit_price), st.right),
-        Paragraph(money.minus(line.discount) if line.discount else "\u2013", st.right),
+        Paragraph(money.unit(printed.unit_price), st.right),
+        Paragraph(money.minus(printed.discount) if printed.discount else "\u2013", st.right),
         Paragraph(format_rate(line.tax_rate, locale), st.right),
-        Paragraph(money(line.line_total), st.right),
+        Paragraph(money(printed.total), st.right),
     ]
 
 

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from app.printing.document import InvoiceDocument
 from app.printing.fonts import SANS, register_fonts
 from app.printing.formatting import format_moment
+from app.printing.paper import paper_totals
 from app.printing.pdf_style import INK, Money, Styles, lines_markup, safe_text, table_style
 from app.printing.totals_block import key_value_table, payment_rows, summary_rows
 
@@ -87,16 +88,17 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
     ]
-    for line in doc.lines:
+    paper = paper_totals(doc)
+    for line, printed in zip(doc.lines, paper.lines, strict=True):
         title = safe_text(line.title)
         if line.subtitle:
             title += f' <font color="#5c5c5c">({safe_text(line.subtitle)})</font>'
         rows.append([Paragraph(title, st.body), ""])
         commands.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
-        detail = f"{line.quantity} \u00d7 {money(line.unit_price)}"
-        if line.discount:
-            detail += f"  discount {money.minus(line.discount)}"
-        rows.append([Paragraph(detail, st.small), Paragraph(money(line.line_total), st.right)])
+        detail = f"{line.quantity} \u00d7 {money.unit(printed.unit_price)}"
+        if printed.discount:
+            detail += f" = {money(printed.gross)}, discount {money.minus(printed.discount)}"
+        rows.append([Paragraph(detail, st.small), Paragraph(money(printed.total), st.right)])
         commands.append(("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 2.5))
         commands.append(("VALIGN", (0, len(rows) - 1), (-1, len(rows) - 1), "BOTTOM"))
     lines_table = Table(rows, colWidths=[width - amount_w, amount_w])
@@ -104,7 +106,7 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     story += [lines_table, _Rule(width)]
 
     columns = [width - amount_w, amount_w]
-    story.append(key_value_table(summary_rows(doc, money), st, columns, rule_above_total=False))
+    story.append(key_value_table(summary_rows(doc, money, paper), st, columns, rule_above_total=False))
     story.append(_Rule(width))
     if doc.tenders or doc.totals.paid_total:
         story.append(key_value_table(payment_rows(doc, money), st, columns, rule_above_total=False))

@@ -14,7 +14,7 @@ from reportlab.platypus import TableStyle
 
 from app.printing.document import InvoiceDocument, TenderLine
 from app.printing.fonts import SANS, SANS_BOLD
-from app.printing.formatting import format_money
+from app.printing.formatting import format_money, format_unit_price
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#5c5c5c")
@@ -72,6 +72,9 @@ class Money:
 
     def minus(self, amount: Decimal) -> str:
         return format_money(-amount, self.currency, self.locale)
+
+    def unit(self, amount: Decimal) -> str:
+        return format_unit_price(amount, self.currency, self.locale)
 
 
 def tender_label(tender: TenderLine) -> str:

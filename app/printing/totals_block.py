@@ -6,45 +6,16 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table
 
+from app.domain.printed import PrintedTotals
 from app.printing.document import InvoiceDocument
-from app.printing.formatting import format_rate, round_for_print
+from app.printing.paper import printed_rows
 from app.printing.pdf_style import INK, Money, Styles, safe_text, table_style, tender_label
 
 
-def summary_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:
+def summary_rows(doc: InvoiceDocument, money: Money, paper: PrintedTotals | None = None) -> list[tuple[str, str, str]]:
     """(label, amount, kind) rows shared by the A4 totals block and the receipt; kind in
     {'', 'tax', 'total', 'strong'} picks the emphasis."""
-    t = doc.totals
-    rows: list[tuple[str, str, str]] = [("Subtotal", money(t.subtotal), "")]
-    if t.discount_total:
-        rows.append(("Discount", money.minus(t.discount_total), ""))
-    if t.shipping_total or doc.shipping_method_name:
-        label = f"Shipping ({doc.shipping_method_name})" if doc.shipping_method_name else "Shipping"
-        rows.append((label, money(t.shipping_total), ""))
-    if not t.tax_inclusive:
-        rows += _tax_rows(doc, money)
-    rows.append(("Total", money(t.total), "total"))
-    if round_for_print(t.total, doc.currency_code) != round_for_print(t.amount_due, doc.currency_code):
-        if t.amount_due >= t.total:
-            rounding = money(t.amount_due - t.total)
-        else:
-            rounding = money.minus(t.total - t.amount_due)
-        rows.append(("Rounding", rounding, ""))
-        rows.append(("Amount due", money(t.amount_due), "strong"))
-    if t.tax_inclusive:
-        rows += _tax_rows(doc, money)
-    return rows
-
-
-def _tax_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:
-    prefix = "incl. " if doc.totals.tax_inclusive else ""
-    rows = []
-    for tax in doc.tax_lines:
-        rate = format_rate(tax.rate, doc.locale)
-        rows.append((f"{prefix}{tax.name} {rate} on {money(tax.taxable_amount)}", money(tax.amount), "tax"))
-    if not doc.tax_lines and doc.totals.tax_total:
-        rows.append((f"{prefix}Tax", money(doc.totals.tax_total), "tax"))
-    return rows
+    return printed_rows(doc, money, paper)
 
 
 def payment_rows(doc: InvoiceDocument, money: Money) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from app.domain.draft_order import DraftOrder, LineItem, ShippingMethod
 from app.domain.errors import InvalidValue, NotFound
 from app.domain.pricing import prices_include_tax
 from app.domain.promotions import find_promotion
+from app.domain.tax import check_addresses_in_region
 
 from .commands import (
     AddLineItem,
@@ -105,6 +106,7 @@ def _default_region_id(uow: UnitOfWork) -> str:
 def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> Edited:
     draft.updated_at = clock.now()
     region = uow.catalog.region(draft.region_id)
+    check_addresses_in_region(region, shipping_address=draft.shipping_address, billing_address=draft.billing_address)
     for it in draft.items:  # the stored flags say how each line was priced (see prices_include_tax)
         it.is_tax_inclusive = prices_include_tax(region, custom_price=it.is_custom_price)
     for m in draft.shipping_methods:

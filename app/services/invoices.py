@@ -12,7 +12,7 @@ import pycountry
 
 from app.domain import clock
 from app.domain.address import Address
-from app.domain.money import round_money
+from app.domain.money import mul, round_money
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.document import (
     InvoiceDocument,
@@ -26,7 +26,7 @@ from app.printing.document import (
 from app.printing.render import render_invoice_a4, render_receipt
 
 from .context import UnitOfWork
-from .dto import OrderDTO
+from .dto import LineItemDTO, OrderDTO
 from .dto_builders import order_dto
 from .settings import TillSettings, load_settings
 
@@ -75,36 +75,46 @@ def _subtitle(text: str | None) -> str:
     return "" if not text or text.strip().lower() in {"default", "default variant", "one size"} else text
 
 
+def _printed_line(i: LineItemDTO, gross_prices: bool) -> InvoiceLine:
+    """A line in the terms of the region's prices: with the tax inside where prices include tax
+    (a net-priced line of an older order gets its tax put in), net where tax comes on top."""
+    if gross_prices:
+        unit = i.unit_price if i.is_tax_inclusive else mul(i.unit_price, 100 + i.tax_rate).scaleb(-2)
+        discount, total = i.discount_total, max(i.total, Decimal(0))  # -1e-21 when fully discounted
+    else:
+        unit, discount, total = i.unit_price, i.discount_subtotal, i.subtotal - i.discount_subtotal
+    return InvoiceLine(sku=i.variant_sku or "", title=i.title, subtitle=_subtitle(i.subtitle), quantity=i.quantity,
+                       unit_price=unit, discount=discount, line_total=total, tax_rate=i.tax_rate)
+
+
 def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int = 0) -> InvoiceDocument:
     t = order.totals
     cur = order.currency_code
-    # Each line as it was priced: gross where its price includes tax, net where tax comes on top.
-    lines = tuple(InvoiceLine(
-        sku=i.variant_sku or "", title=i.title, subtitle=_subtitle(i.subtitle), quantity=i.quantity,
-        unit_price=i.unit_price, discount=i.discount_total if i.is_tax_inclusive else i.discount_subtotal,
-        line_total=i.total if i.is_tax_inclusive else i.subtotal - i.discount_subtotal,
-        tax_rate=i.tax_rate) for i in order.items)
+    incl = order.is_tax_inclusive
+    lines = tuple(_printed_line(i, incl) for i in order.items)
     tenders = tuple(TenderLine(
         kind=p.kind.value, label=TENDER_LABELS[p.kind.value], amount=p.amount, reference=p.reference or "",
         amount_tendered=p.amount_tendered if p.kind.value == "cash" else None,
         change_given=p.change_given) for p in order.payments)
     shipping = order.shipping_methods[0] if order.shipping_methods else None
+    ship_gross = sum((m.original_total if incl else m.subtotal for m in t.shipping_methods), Decimal(0))
+    ship_discount = sum((m.discount_total if incl else m.discount_subtotal for m in t.shipping_methods), Decimal(0))
     return InvoiceDocument(
         shop=_shop(settings), invoice_number=order.invoice_number, order_display_id=str(order.display_id),
         issued_at=order.created_at or clock.now(), paid_at=order.created_at, currency_code=cur,
         locale=settings.locale, lines=lines,
         totals=InvoiceTotals(
-            subtotal=t.item_subtotal if not order.is_tax_inclusive else t.original_item_total,
+            subtotal=t.item_subtotal if not incl else t.original_item_total,
             tax_total=t.tax_total, total=t.total, amount_due=round_money(t.total, cur),
             paid_total=sum((p.amount for p in order.payments), Decimal(0)),
-            discount_total=t.discount_subtotal if not order.is_tax_inclusive else t.discount_total,
-            shipping_total=t.shipping_subtotal if not order.is_tax_inclusive else t.shipping_total,
-            change_given=order.change_given, tax_inclusive=order.is_tax_inclusive),
+            discount_total=t.discount_subtotal if not incl else t.discount_total,
+            shipping_total=ship_gross, shipping_discount=ship_discount,
+            change_given=order.change_given, tax_inclusive=incl),
         customer_name=order.customer_name, customer_email=order.email or "",
         billing_address=_party(order.billing_address, order.customer_name),
         shipping_address=_party(order.shipping_address, order.customer_name),
         shipping_method_name=shipping.name if shipping else "",
-        shipping_amount=(shipping.total if order.is_tax_inclusive else shipping.subtotal) if shipping else Decimal(0),
+        shipping_amount=max(ship_gross - ship_discount, Decimal(0)),  # free shipping can be -1e-21
         tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,
                                 amount=x.amount) for x in t.taxes),
         tenders=tenders, copy_number=copy_number)

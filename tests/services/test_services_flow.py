@@ -79,7 +79,10 @@ def test_every_draft_edit_end_to_end(app, db_path) -> None:  # type: ignore[no-u
     assert d.promo_codes == () and d.totals.discount_subtotal == 0
     d = drafts.set_shipping_method({"draft_id": d.id}, uow()).value
     assert d.shipping_methods == ()
-    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION}, uow()).value
+    # A region takes only addresses in its own countries: moving to Europe moves the address too.
+    d = drafts.update_draft({"draft_id": d.id, "region_id": EUR_REGION,
+                             "shipping_address": {"first_name": "Jan", "country_code": "pl", "city": "Kraków"}},
+                            uow()).value
     assert d.currency_code == "eur" and d.items[0].unit_price == Decimal("15.5") and d.is_tax_inclusive
     assert d.items[1].unit_price == Decimal(12)  # a custom price is kept as entered
     # every change was committed: a fresh start reads the same draft
@@ -274,12 +277,13 @@ def test_eur_tax_inclusive_order(shop) -> None:  # type: ignore[no-untyped-def]
                                        "city": "Kraków", "country_code": "pl", "postal_code": "31-147"},
                      shipping_methods=[{"shipping_option_id": EUR_COURIER}])
     assert d.currency_code == "eur" and d.is_tax_inclusive
-    # catalog prices include Polish VAT (23 %): 2 x 15.50 is what the tag says; the courier's
-    # 19.90 gets VAT on top, as Medusa charges an explicit shipping amount (19.90 x 1.23 = 24.477)
-    assert d.totals.amount_due == Decimal("55.48")
-    assert abs(d.totals.total - Decimal("55.477")) < Decimal("1e-15")
+    # every price includes Polish VAT (23 %): 2 x 15.50 is what the tag says and the courier's
+    # 19.90 is what the customer pays for it, tax inside
+    assert d.totals.amount_due == Decimal("50.90")
+    assert abs(d.totals.total - Decimal("50.90")) < Decimal("1e-15")
+    assert abs(d.totals.tax_total - Decimal("50.90") * 23 / 123) < Decimal("1e-15")
     o = mark_paid(shop, d.id, {"kind": "cash", "amount": "60"})
-    assert o.change_given == Decimal("4.52") and o.currency_code == "eur"
+    assert o.change_given == Decimal("9.10") and o.currency_code == "eur"
 
 
 def test_new_customer_is_created_locally_and_similar_ones_are_found(shop) -> None:  # type: ignore[no-untyped-def]
@@ -302,19 +306,19 @@ def test_new_customer_is_created_locally_and_similar_ones_are_found(shop) -> Non
     assert bad.value.errors[0].field == "phone"
 
 
-def test_tax_inclusive_region_prices_only_catalog_lines_with_tax_inside(shop) -> None:  # type: ignore[no-untyped-def]
-    """As Medusa 2.21.2 does: catalog prices include VAT; a custom item and the shipping amount
-    (always sent explicitly) get VAT on top, so the till and the server agree on the total."""
+def test_tax_inclusive_region_prices_every_line_and_shipping_with_tax_inside(shop) -> None:  # type: ignore[no-untyped-def]
+    """A clerk in a tax-inclusive shop types what the customer pays: a catalog price, a custom
+    item, a price override and the shipping amount all have the VAT inside (issue 14)."""
     europe = next(r for r in queries.regions(shop.uow()) if r.is_tax_inclusive)
     variant = next(v for v in queries.search_variants("", shop.uow(), 20) if v.price_in("eur"))
     option = next(o for o in queries.shipping_options(shop.uow(), europe.id) if o.amount > 0)
     d = drafts.create_draft({
         "region_id": europe.id, "shipping_address": {"first_name": "Zoë", "country_code": "de"},
-        "items": [{"variant_id": variant.id, "quantity": 1}, {"title": "Gift wrap", "unit_price": "2.00", "quantity": 1}],
-        "shipping_methods": [{"shipping_option_id": option.id}]}, shop.uow()).value
-    catalog, custom = d.items
-    assert catalog.is_tax_inclusive and not custom.is_tax_inclusive
-    assert not d.shipping_methods[0].is_tax_inclusive
-    vat = Decimal("1.19")
-    expected = variant.price_in("eur") + Decimal("2.00") * vat + option.amount * vat
+        "items": [{"variant_id": variant.id, "quantity": 1}, {"title": "Gift wrap", "unit_price": "12.00", "quantity": 1},
+                  {"variant_id": variant.id, "quantity": 1, "unit_price": "120.00"}],
+        "shipping_methods": [{"shipping_option_id": option.id, "amount": "7.50"}]}, shop.uow()).value
+    assert all(i.is_tax_inclusive for i in d.items) and d.shipping_methods[0].is_tax_inclusive
+    expected = variant.price_in("eur") + Decimal("12.00") + Decimal("120.00") + Decimal("7.50")
     assert abs(d.totals.total - expected) < Decimal("1e-15")
+    assert d.totals.amount_due == expected  # exactly the typed prices, not 23.997 more
+    assert abs(d.totals.tax_total - expected * 19 / 119) < Decimal("1e-15")

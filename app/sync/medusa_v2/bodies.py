@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from app.domain.money import decimal_str
+from app.domain.money import decimal_str, div
 from app.services.dto import OrderDTO
 from app.sync.ports import OrderSnapshot
 
 if TYPE_CHECKING:
     from app.sync.store import CustomerInfo
 
-__all__ = ["ADDRESS_FIELDS", "customer_body", "draft_body"]
+__all__ = ["ADDRESS_FIELDS", "customer_body", "draft_body", "net_of_tax"]
 
 ADDRESS_FIELDS = ("first_name", "last_name", "phone", "company", "address_1", "address_2", "city",
                   "country_code", "province", "postal_code")
@@ -32,6 +33,19 @@ def customer_body(info: CustomerInfo) -> dict[str, Any]:
     return body
 
 
+def net_of_tax(price: Decimal, rate: Decimal) -> Decimal | str:
+    """A price with ``rate`` % tax inside, as the net price Medusa adds that tax back onto.
+
+    Medusa 2.21.2 takes a price given in a draft-order request (a custom item's ``unit_price``, a
+    shipping method's ``amount``) as tax-exclusive: its route drops ``is_tax_inclusive``, so a
+    12.00 typed in a tax-inclusive region would be charged 14.28. Sent net, the server's tax on it
+    gives back the typed price. Divided like Medusa (20 places) and sent as a decimal string,
+    which the server keeps exact, where a JSON number would pass through a float (19.4999...)."""
+    if not rate:
+        return price
+    return decimal_str(div(price, 1 + div(rate, Decimal(100))))
+
+
 def _items(order: OrderDTO, mapped: dict[str, str] | Any) -> list[dict[str, Any]]:
     items = []
     for it in order.items:
@@ -39,9 +53,12 @@ def _items(order: OrderDTO, mapped: dict[str, str] | Any) -> list[dict[str, Any]
             body: dict[str, Any] = {"variant_id": mapped.get(it.variant_id, it.variant_id),
                                     "quantity": it.quantity}
             if it.is_custom_price:
+                # An override of a catalog price takes the variant's price preference on the
+                # server (tax-inclusive in such a region): sent as typed (checked on 2.21.2).
                 body["unit_price"] = it.unit_price
         else:
-            body = {"title": it.title, "unit_price": it.unit_price, "quantity": it.quantity}
+            price = net_of_tax(it.unit_price, it.tax_rate) if it.is_tax_inclusive else it.unit_price
+            body = {"title": it.title, "unit_price": price, "quantity": it.quantity}
         if it.metadata:
             body["metadata"] = dict(it.metadata)
         items.append(body)
@@ -64,8 +81,10 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         addr = _address(getattr(order, key))
         if addr:
             body[key] = addr
-    methods = [{"shipping_option_id": option, "name": m.name, "amount": m.amount}
-               for m, option in zip(order.shipping_methods, snapshot.shipping_option_ids, strict=True)]
+    rates = [t.tax_rate for t in order.totals.shipping_methods]
+    methods = [{"shipping_option_id": option, "name": m.name,
+                "amount": net_of_tax(m.amount, rate) if m.is_tax_inclusive else m.amount}
+               for m, option, rate in zip(order.shipping_methods, snapshot.shipping_option_ids, rates, strict=True)]
     if methods:
         body["shipping_methods"] = methods
     if order.promo_codes:
