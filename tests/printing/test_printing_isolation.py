@@ -1,4 +1,5 @@
-"""app.printing stays a pure library: no Qt, no database, no other app package."""
+"""app.printing stays a pure library: no Qt, no database, no other app package than the pure domain
+(the layer below it, which holds the one address format shared with the window)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ forbidden = ("PySide6", "sqlalchemy", "alembic", "pydantic", "httpx", "ui")
 print(json.dumps(sorted(
     name for name in sys.modules
     if name.split(".")[0] in forbidden
-    or (name.startswith("app.") and not name.startswith("app.printing"))
+    or (name.startswith("app.") and not name.startswith(("app.printing", "app.domain")))
 )))
 """
 
