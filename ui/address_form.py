@@ -29,6 +29,7 @@ from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_pho
 from app.services.errors import from_validation_error
 
 from . import theme
+from .display import phone_text, province_name
 
 LABELS = {
     "first_name": "First name", "last_name": "Last name", "company": "Company", "phone": "Phone",
@@ -51,13 +52,6 @@ def subdivisions(country_code: str) -> list[tuple[str, str]]:
     subs = pycountry.subdivisions.get(country_code=country_code.upper()) or []
     top = [s for s in subs if not getattr(s, "parent_code", None)] or list(subs)
     return sorted(((s.name, s.code.lower()) for s in top), key=lambda t: t[0])
-
-
-def province_name(code: str | None) -> str:
-    if not code:
-        return ""
-    sub = pycountry.subdivisions.get(code=code.upper()) if "-" in code else None
-    return sub.name if sub is not None else code
 
 
 class AddressForm(QGroupBox):
@@ -171,6 +165,10 @@ class AddressForm(QGroupBox):
                 value = getattr(addr, name, None) if addr is not None else None
                 if name == "province":
                     w.setEditText(province_name(value))  # type: ignore[attr-defined]
+                elif name == "phone":
+                    # Stored raw (E.164); shown as read in the address's country, which is also
+                    # the country a commit parses it for, so showing it changes nothing stored.
+                    w.setText(phone_text(value, country))  # type: ignore[attr-defined]
                 elif name != "country_code":
                     w.setText(value or "")  # type: ignore[attr-defined]
             self._dirty = False
