@@ -32,6 +32,7 @@ from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
 from .print_jobs import PrintController
+from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
 from .sync_panel import SyncUi
 
@@ -59,6 +60,11 @@ class MainWindow(QMainWindow):
         self.errors_shown: list[str] = []
         self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
         self._build()
+        # The scanner: a keyboard-wedge burst is a code for the draft, whichever field has focus.
+        self.scanner = ScanFilter(self, max_gap_ms=self.settings.scanner_max_gap_ms,
+                                  min_length=self.settings.scanner_min_length)
+        self.scanner.scanned.connect(self.on_scan)
+        self.scanner.install()
         self._apply_settings()
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
@@ -402,6 +408,26 @@ class MainWindow(QMainWindow):
         home = (self.settings.shop.country_code or "").upper()
         self.list_model.home_country = self.order_view.home_country = home
         self.editor.customer.customer_model.home_country = home
+        self.scanner.configure(self.settings.scanner_max_gap_ms, self.settings.scanner_min_length)
+
+    # --- the scanner ------------------------------------------------------------------------
+    def on_scan(self, code: str) -> None:
+        """A scanned code goes to the draft on screen, or to a new one when none is open."""
+        def said(message: str) -> None:
+            self.statusBar().showMessage(message, 6000)
+
+        d = self.editor.draft
+        if self.stack.currentWidget() is self.editor and d is not None and d.is_editable:
+            self.editor.lines.scan(code, said)
+            return
+        self.editor.flush()
+        app = self.app
+
+        def started(new: DraftOrderDTO) -> None:
+            self._new_draft_shown(new)
+            self.editor.lines.scan(code, said)
+
+        self.ops.run(lambda: drafts.create_draft({}, app.uow()), success=started)
 
     def on_changed(self, changes: Changes) -> None:
         if changes.draft_ids or changes.order_ids:
@@ -412,6 +438,7 @@ class MainWindow(QMainWindow):
             e.ignore()  # orders not yet on the shop server: staff chose to stay
             return
         self.editor.flush()
+        self.scanner.uninstall()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
         self.sync.shutdown()
