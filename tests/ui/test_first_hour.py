@@ -93,3 +93,38 @@ def test_choosing_a_customer_keeps_an_address_still_being_typed(qtbot, window, t
     assert ed.shipping_form.fields["address_1"].text() == ""
     stored = drafts.get_draft(ed.draft.id, till.uow())
     assert stored.customer_id and (stored.shipping_address is None or stored.shipping_address.address_1 is None)
+
+
+def test_after_mark_paid_the_order_stays_in_sight_in_the_today_view(qtbot, window, till):
+    waiting = drafts.create_draft({}, till.uow()).value  # a draft another customer left open
+    qtbot.keyClick(window, K.Key_N, Qt.KeyboardModifier.ControlModifier)
+    ed = window.editor
+    ed.add_variant(queries.search_variants("COF-HSE-ESP-250", till.uow())[0])
+    qtbot.keyClick(window, K.Key_F12)
+    qtbot.waitUntil(lambda: ed.payment_dialog is not None and focused() is ed.payment_dialog.rows[0].amount)
+    qtbot.keyClicks(focused(), "50")
+    qtbot.keyClick(focused(), K.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.order_view)
+    paid = window.order_view.order
+
+    assert window.current_filter() == "today" and window.filter_combo.currentText() == "Today"
+    model, view = window.list_model, window.list_view
+    ids = {model.entry(r).id: model.entry(r) for r in range(model.rowCount())}
+    assert set(ids) == {paid.id, waiting.id}  # the paid order and the draft still open
+    assert view.selectionModel().selectedRows()[0].row() == model.row_of(paid.id)
+    assert model.state_text(ids[paid.id]).startswith("Paid")  # worded for people, not "Pending"
+
+    # The offscreen platform does not hand activation back when the dialog closes (a desktop does).
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # By keyboard: Ctrl+1 the open drafts (the paid one is not there), Ctrl+Shift+T back to Today.
+    qtbot.keyClick(window, K.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_filter() == "open_drafts")
+    assert [model.entry(r).id for r in range(model.rowCount())] == [waiting.id]
+    qtbot.keyClick(window, K.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.current_filter() == "today")
+    assert focused() is view
+    view.setCurrentIndex(model.index(model.row_of(paid.id), 0))
+    qtbot.keyClick(view, K.Key_Return)
+    assert window.stack.currentWidget() is window.order_view and window.order_view.order.id == paid.id
+    assert window.errors_shown == []
