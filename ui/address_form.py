@@ -30,6 +30,7 @@ from app.services.errors import from_validation_error
 
 from . import theme
 from .display import phone_text, province_name
+from .fit_text import tooltip_when_cut
 
 LABELS = {
     "first_name": "First name", "last_name": "Last name", "company": "Company", "phone": "Phone",
@@ -103,14 +104,17 @@ class AddressForm(QGroupBox):
                 w.editingFinished.connect(lambda n=name: self._field_committed(n))
                 w.textEdited.connect(lambda _t: self._mark_dirty())
                 if name == "phone":
-                    w.setPlaceholderText("e.g. (718) 555-0142 or +48 600 123 456")
+                    w.setPlaceholderText("e.g. (718) 555-0142")
             if isinstance(w, QComboBox):
                 # Country names like "United Kingdom of Great Britain…" would widen the whole window.
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(10)
             w.setObjectName(f"{object_name}_{name}")
             w.setAccessibleName(f"{title}: {LABELS[name]}")
-            w.setToolTip(LABELS[name])
+            w.setToolTip(LABELS[name] + (": the country's own way, or + and the country code" if name == "phone"
+                                         else ""))
+            if isinstance(w, QLineEdit):
+                tooltip_when_cut(w)  # a long street or e-mail stays readable at 1280x800
             w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             label = QLabel(LABELS[name], self)
             label.setBuddy(w)

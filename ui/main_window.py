@@ -28,6 +28,7 @@ from app.services.settings import load_settings
 
 from . import list_filters
 from .draft import PRINT_TOOLTIP, DraftEditor
+from .fit_text import tooltip_when_cut
 from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
@@ -90,7 +91,8 @@ class MainWindow(QMainWindow):
         self.search_box.setObjectName("searchBox")
         self.search_box.setAccessibleName("Search drafts and orders")
         self.search_box.setToolTip("Search by number, invoice number, customer name, email or phone (Ctrl+F)")
-        self.search_box.setPlaceholderText("Search: #, invoice, name, email, phone (Ctrl+F)")
+        self.search_box.setPlaceholderText("Find: #, invoice, name, phone (Ctrl+F)")
+        tooltip_when_cut(self.search_box)
         self.search_box.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)

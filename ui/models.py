@@ -96,7 +96,7 @@ class DraftListModel(RowsTableModel):
         e, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_NUMBER:
-                return e.invoice_number or f"#{e.display_id}"
+                return f"#{e.display_id}"  # the invoice number is in the tooltip (and found by search)
             if col == self.COL_CUSTOMER:
                 return e.customer_name or e.email or "(no customer yet)"
             if col == self.COL_TOTAL:
@@ -105,7 +105,9 @@ class DraftListModel(RowsTableModel):
                 return self.state_text(e)
         if role == Qt.ItemDataRole.ToolTipRole:
             # The whole of what a narrow column may cut: customer, e-mail, phone, state.
-            bits = [f"{'Order' if e.kind == 'order' else 'Draft'} #{e.display_id}", e.customer_name, e.email or "",
+            kind = f"Order #{e.display_id} · invoice {e.invoice_number}" if e.invoice_number else \
+                f"{'Order' if e.kind == 'order' else 'Draft'} #{e.display_id}"
+            bits = [kind, e.customer_name, e.email or "",
                     phone_text(e.phone, self.home_country), self.state_text(e), f"{e.item_count} item(s)"]
             return "\n".join(b for b in bits if b)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_TOTAL:

@@ -35,6 +35,7 @@ from app.services.dto import DraftOrderDTO, LineItemDTO
 
 from .. import theme
 from ..display import parse_amount
+from ..fit_text import tooltip_when_cut
 from ..models import LineItemsModel, VariantResultsModel
 from ..search_field import SearchField
 from .section import Section
@@ -227,6 +228,7 @@ class LinesSection(Section):
         self.product_search.setToolTip("Type a title, SKU or barcode, or scan; Enter adds. "
                                        "'3*' before a search or scan adds three (F2)")
         self.product_search.setPlaceholderText("Add product: title, SKU or scan a barcode (F2) — 3* adds three")
+        tooltip_when_cut(self.product_search)
         self.product_search.queryChanged.connect(self._search)
         self.product_search.chosen.connect(self._variant_chosen)
         self.product_search.submitted.connect(self._submitted)
