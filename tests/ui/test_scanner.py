@@ -177,3 +177,18 @@ def test_a_bad_threshold_is_refused_by_name_and_nothing_is_saved(till):
         save_settings({"scanner_max_gap_ms": 0, "scanner_min_length": 3}, till.uow())
     s = load_settings(till.uow())
     assert (s.scanner_max_gap_ms, s.scanner_min_length) == (35, 5)
+
+
+def test_the_settings_dialog_changes_the_thresholds_of_the_open_window(qtbot, window, till):
+    from ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(till, window)
+    qtbot.addWidget(dlg)
+    dlg.accepted.connect(lambda: window._settings_saved(dlg))
+    dlg.scanner_gap.setValue(60)
+    dlg.scanner_length.setValue(8)
+    dlg.save()
+    assert (window.scanner.max_gap_ms, window.scanner.min_length) == (60, 8)
+    from app.services.settings import load_settings
+
+    assert load_settings(till.uow()).scanner_max_gap_ms == 60
