@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.address import Address
+from app.domain.address_format import PostalAddress, one_line
 from app.domain.catalog import CustomerAddress
 from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
@@ -188,8 +189,11 @@ class AddressForm(QGroupBox):
             return
         self.saved.addItem(f"Use a saved address ({len(addresses)})…", None)
         for a in addresses:
-            text = ", ".join(x for x in (" ".join(p for p in (a.first_name, a.last_name) if p), a.company,
-                                         a.address_1, a.city) if x)
+            name = " ".join(p for p in (a.first_name, a.last_name) if p)
+            text = ", ".join(x for x in (name, a.company, one_line(PostalAddress(
+                street=tuple(x for x in (a.address_1, a.address_2) if x), city=a.city or "",
+                postal_code=a.postal_code or "", province=a.province or "", country_code=a.country_code or "")))
+                if x)
             self.saved.addItem(text, a)
         self.saved.show()
 
