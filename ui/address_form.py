@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.address import Address
+from app.domain.address_format import PostalAddress, one_line
 from app.domain.catalog import CustomerAddress
 from app.services.commands import PROVINCE_REQUIRED, AddressInput, normalize_phone, normalize_province
 from app.services.errors import from_validation_error
 
 from . import theme
+from .display import phone_text, province_name
+from .fit_text import tooltip_when_cut
 
 LABELS = {
     "first_name": "First name", "last_name": "Last name", "company": "Company", "phone": "Phone",
@@ -51,13 +54,6 @@ def subdivisions(country_code: str) -> list[tuple[str, str]]:
     subs = pycountry.subdivisions.get(country_code=country_code.upper()) or []
     top = [s for s in subs if not getattr(s, "parent_code", None)] or list(subs)
     return sorted(((s.name, s.code.lower()) for s in top), key=lambda t: t[0])
-
-
-def province_name(code: str | None) -> str:
-    if not code:
-        return ""
-    sub = pycountry.subdivisions.get(code=code.upper()) if "-" in code else None
-    return sub.name if sub is not None else code
 
 
 class AddressForm(QGroupBox):
@@ -109,14 +105,17 @@ class AddressForm(QGroupBox):
                 w.editingFinished.connect(lambda n=name: self._field_committed(n))
                 w.textEdited.connect(lambda _t: self._mark_dirty())
                 if name == "phone":
-                    w.setPlaceholderText("e.g. (718) 555-0142 or +48 600 123 456")
+                    w.setPlaceholderText("e.g. (718) 555-0142")
             if isinstance(w, QComboBox):
                 # Country names like "United Kingdom of Great Britain…" would widen the whole window.
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(10)
             w.setObjectName(f"{object_name}_{name}")
             w.setAccessibleName(f"{title}: {LABELS[name]}")
-            w.setToolTip(LABELS[name])
+            w.setToolTip(LABELS[name] + (": the country's own way, or + and the country code" if name == "phone"
+                                         else ""))
+            if isinstance(w, QLineEdit):
+                tooltip_when_cut(w)  # a long street or e-mail stays readable at 1280x800
             w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             label = QLabel(LABELS[name], self)
             label.setBuddy(w)
@@ -171,6 +170,10 @@ class AddressForm(QGroupBox):
                 value = getattr(addr, name, None) if addr is not None else None
                 if name == "province":
                     w.setEditText(province_name(value))  # type: ignore[attr-defined]
+                elif name == "phone":
+                    # Stored raw (E.164); shown as read in the address's country, which is also
+                    # the country a commit parses it for, so showing it changes nothing stored.
+                    w.setText(phone_text(value, country))  # type: ignore[attr-defined]
                 elif name != "country_code":
                     w.setText(value or "")  # type: ignore[attr-defined]
             self._dirty = False
@@ -186,8 +189,11 @@ class AddressForm(QGroupBox):
             return
         self.saved.addItem(f"Use a saved address ({len(addresses)})…", None)
         for a in addresses:
-            text = ", ".join(x for x in (" ".join(p for p in (a.first_name, a.last_name) if p), a.company,
-                                         a.address_1, a.city) if x)
+            name = " ".join(p for p in (a.first_name, a.last_name) if p)
+            text = ", ".join(x for x in (name, a.company, one_line(PostalAddress(
+                street=tuple(x for x in (a.address_1, a.address_2) if x), city=a.city or "",
+                postal_code=a.postal_code or "", province=a.province or "", country_code=a.country_code or "")))
+                if x)
             self.saved.addItem(text, a)
         self.saved.show()
 

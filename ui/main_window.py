@@ -22,20 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import App
-from app.services import drafts, orders, queries
+from app.services import drafts, orders
 from app.services.dto import Changes, DraftOrderDTO, ListPage, OrderDTO
 from app.services.settings import load_settings
 
+from . import list_filters
 from .draft import PRINT_TOOLTIP, DraftEditor
+from .fit_text import tooltip_when_cut
 from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
 from .print_jobs import PrintController
+from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
 from .sync_panel import SyncUi
 
-FILTER_LABELS = {"open_drafts": "Open drafts", "paid_today": "Paid today", "all_orders": "All orders",
-                 "not_synced": "Not yet synced", "all_drafts": "All drafts"}
 OFFLINE = "Offline — sync not configured"
 
 EMPTY_TEXT = ("<h2>No order open</h2>"
@@ -60,6 +61,12 @@ class MainWindow(QMainWindow):
         self.errors_shown: list[str] = []
         self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
         self._build()
+        # The scanner: a keyboard-wedge burst is a code for the draft, whichever field has focus.
+        self.scanner = ScanFilter(self, max_gap_ms=self.settings.scanner_max_gap_ms,
+                                  min_length=self.settings.scanner_min_length)
+        self.scanner.scanned.connect(self.on_scan)
+        self.scanner.install()
+        self._apply_settings()
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
         help_menu = self.menuBar().addMenu("&Help")
@@ -77,14 +84,15 @@ class MainWindow(QMainWindow):
         self.filter_combo.setObjectName("listFilter")
         self.filter_combo.setAccessibleName("Show")
         self.filter_combo.setToolTip("Which drafts or orders to list")
-        for name in queries.FILTERS:
-            self.filter_combo.addItem(FILTER_LABELS.get(name, name), name)
+        for name in list_filters.FILTERS:
+            self.filter_combo.addItem(list_filters.LABELS.get(name, name), name)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self.refresh_list())
         self.search_box = QLineEdit(left)
         self.search_box.setObjectName("searchBox")
         self.search_box.setAccessibleName("Search drafts and orders")
         self.search_box.setToolTip("Search by number, invoice number, customer name, email or phone (Ctrl+F)")
-        self.search_box.setPlaceholderText("Search: #, invoice, name, email, phone (Ctrl+F)")
+        self.search_box.setPlaceholderText("Find: #, invoice, name, phone (Ctrl+F)")
+        tooltip_when_cut(self.search_box)
         self.search_box.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -208,6 +216,13 @@ class MainWindow(QMainWindow):
         self._action(edit, "Shipping &address", ["F8"], lambda: self._focus(ed.shipping_form.fields["first_name"]))
         self._action(edit, "&Billing address", ["F9"], lambda: self._focus(ed.billing_form.fields["first_name"]))
         self._action(edit, "Custom &item…", ["Ctrl+I"], ed.add_custom_item)
+        view = mb.addMenu("&View")
+        for i, name in enumerate(list_filters.FILTERS, start=1):
+            keys = [f"Ctrl+{i}"] + (["Ctrl+Shift+T"] if name == list_filters.TODAY else [])
+            act = self._action(view, list_filters.LABELS[name], keys, lambda _c=False, n=name: self.show_view(n),
+                               f"List {list_filters.LABELS[name].lower()} ({' or '.join(keys)})")
+            if name == list_filters.TODAY:
+                self.today_action = act
 
     # --- public API -------------------------------------------------------------------------
     def set_sync_status(self, text: str, tooltip: str = "") -> None:
@@ -231,16 +246,14 @@ class MainWindow(QMainWindow):
 
     def refresh_list(self) -> None:
         name, q, app = self.current_filter(), self.search_box.text().strip() or None, self.app
-        self.ops.query("list", lambda: queries.list_for_filter(name, q, app.uow), self._show_list)
+        self.ops.query("list", lambda: list_filters.list_for(name, q, app.uow), self._show_list)
 
     def _show_list(self, page: ListPage) -> None:
         selected = self._selected_id()
         self.list_model.set_entries(page.entries)
         self.list_empty.setVisible(not page.entries)
         self.list_empty.setText("No matches." if self.search_box.text().strip() else
-                                {"open_drafts": "No open drafts.\nCtrl+N starts one.",
-                                 "paid_today": "Nothing paid today yet."}.get(self.current_filter(),
-                                                                              "Nothing here yet."))
+                                list_filters.EMPTY.get(self.current_filter(), "Nothing here yet."))
         row = self.list_model.row_of(selected) if selected else -1
         if row >= 0:
             self.list_view.selectRow(row)
@@ -301,6 +314,7 @@ class MainWindow(QMainWindow):
     def _order_paid(self, order: OrderDTO) -> None:
         self.order_view.show_order(order)
         self.stack.setCurrentWidget(self.order_view)
+        self.show_today()  # the order just paid stays in sight, selected in the list
         self.statusBar().showMessage(f"Paid: order #{order.display_id}, invoice {order.invoice_number}", 8000)
         if self.settings.auto_print_receipt:
             # A counter sale: the receipt comes out without a question, whatever print_dialog says.
@@ -338,6 +352,22 @@ class MainWindow(QMainWindow):
             app = self.app
             self.ops.run(lambda: orders.get_order(order_id, app.uow()), success=lambda o: go(o.id, o.invoice_number))
 
+    def show_today(self, *, focus: bool = False) -> None:
+        """The Today view of the list; the draft or order on screen is the selected row."""
+        if self.current_filter() not in (list_filters.TODAY, "paid_today", "all_orders", "not_synced"):
+            self.search_box.clear()
+            self.set_filter(list_filters.TODAY)  # refreshes the list
+        else:
+            self.refresh_list()
+        if focus:
+            self.list_view.setFocus()
+
+    def show_view(self, name: str) -> None:
+        self.set_filter(name)
+        self.list_view.setFocus()
+        if self.list_view.selectionModel() and not self.list_view.selectionModel().hasSelection():
+            self.list_view.selectRow(0)
+
     def focus_search(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()
@@ -371,8 +401,35 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, dlg: SettingsDialog) -> None:
         if dlg.saved is not None:
             self.settings = dlg.saved
+            self._apply_settings()
             self.till_label.setText(f"Till: {self.settings.till_name}")
             self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
+
+    def _apply_settings(self) -> None:
+        """What the views take from the settings: the shop's country (its phones read the national way)."""
+        home = (self.settings.shop.country_code or "").upper()
+        self.list_model.home_country = self.order_view.home_country = home
+        self.editor.customer.customer_model.home_country = home
+        self.scanner.configure(self.settings.scanner_max_gap_ms, self.settings.scanner_min_length)
+
+    # --- the scanner ------------------------------------------------------------------------
+    def on_scan(self, code: str) -> None:
+        """A scanned code goes to the draft on screen, or to a new one when none is open."""
+        def said(message: str) -> None:
+            self.statusBar().showMessage(message, 6000)
+
+        d = self.editor.draft
+        if self.stack.currentWidget() is self.editor and d is not None and d.is_editable:
+            self.editor.lines.scan(code, said)
+            return
+        self.editor.flush()
+        app = self.app
+
+        def started(new: DraftOrderDTO) -> None:
+            self._new_draft_shown(new)
+            self.editor.lines.scan(code, said)
+
+        self.ops.run(lambda: drafts.create_draft({}, app.uow()), success=started)
 
     def on_changed(self, changes: Changes) -> None:
         if changes.draft_ids or changes.order_ids:
@@ -383,6 +440,7 @@ class MainWindow(QMainWindow):
             e.ignore()  # orders not yet on the shop server: staff chose to stay
             return
         self.editor.flush()
+        self.scanner.uninstall()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
         self.sync.shutdown()

@@ -24,7 +24,7 @@ from app.domain.draft_order import MAX_QUANTITY
 from app.domain.order import Payment
 from app.services.dto import LineItemDTO, ListEntryDTO
 
-from .display import money, parse_amount, status_text
+from .display import draft_state_text, money, order_state_text, parse_amount, phone_text, status_text
 from .none_guard import install as _guard_none
 
 # Every window path imports this module: protect None before the first item view touches it
@@ -75,6 +75,15 @@ class DraftListModel(RowsTableModel):
     COL_NUMBER, COL_CUSTOMER, COL_TOTAL, COL_STATUS = range(4)
     HEADERS = ("#", "Customer", "Total", "Status")
 
+    home_country = ""  # the shop's country: its phones read the national way
+
+    @staticmethod
+    def state_text(e: ListEntryDTO) -> str:
+        if e.kind != "order":
+            return draft_state_text(e.status)
+        state = order_state_text(e.status, e.payment_status)
+        return f"{state} · not synced" if e.sync_state and e.sync_state != "synced" else state
+
     def set_entries(self, entries: tuple[ListEntryDTO, ...] | list[ListEntryDTO]) -> None:
         self._reset(entries)
 
@@ -87,18 +96,19 @@ class DraftListModel(RowsTableModel):
         e, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_NUMBER:
-                return e.invoice_number or f"#{e.display_id}"
+                return f"#{e.display_id}"  # the invoice number is in the tooltip (and found by search)
             if col == self.COL_CUSTOMER:
                 return e.customer_name or e.email or "(no customer yet)"
             if col == self.COL_TOTAL:
                 return money(e.total, e.currency_code)
             if col == self.COL_STATUS:
-                if e.kind == "order" and e.sync_state and e.sync_state != "synced":
-                    return f"{status_text(e.status)} · not synced"
-                return status_text(e.status)
+                return self.state_text(e)
         if role == Qt.ItemDataRole.ToolTipRole:
-            bits = [f"{'Order' if e.kind == 'order' else 'Draft'} #{e.display_id}", e.email or "", e.phone or "",
-                    f"{e.item_count} item(s)"]
+            # The whole of what a narrow column may cut: customer, e-mail, phone, state.
+            kind = f"Order #{e.display_id} · invoice {e.invoice_number}" if e.invoice_number else \
+                f"{'Order' if e.kind == 'order' else 'Draft'} #{e.display_id}"
+            bits = [kind, e.customer_name, e.email or "",
+                    phone_text(e.phone, self.home_country), self.state_text(e), f"{e.item_count} item(s)"]
             return "\n".join(b for b in bits if b)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -263,8 +273,11 @@ class VariantResultsModel(_ListModel):
 class CustomerResultsModel(_ListModel):
     """Customer search results (Customer) for the type-ahead popup."""
 
+    home_country = ""  # the shop's country: its phones read the national way
+
     def _display(self, c: Customer) -> str:
-        return "   ·   ".join(b for b in (c.full_name or c.company_name or "", c.email, c.phone or "") if b)
+        phone = phone_text(c.phone, self.home_country)
+        return "   ·   ".join(b for b in (c.full_name or c.company_name or "", c.email, phone) if b)
 
 
 class PaymentsModel(RowsTableModel):

@@ -3,7 +3,6 @@ lifecycle steps the order allows (complete, cancel, archive)."""
 
 from __future__ import annotations
 
-import pycountry
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,13 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import App
-from app.domain.address import Address
 from app.services import orders
 from app.services.dto import OrderDTO
 
 from . import theme
-from .address_form import province_name
-from .display import money, status_text
+from .display import address_text, money, order_state_text, phone_text
 from .models import LineItemsModel, PaymentsModel
 from .ops import OpRunner
 from .totals_panel import TotalsPanel
@@ -41,16 +38,6 @@ DOCUMENT_ACTIONS = (("a4", "Print invoice", "orderPrintInvoiceButton", "Print th
                     ("save", "Save as PDF…", "orderSavePdfButton", "Save the invoice as a PDF file"))
 
 
-def address_text(a: Address | None) -> str:
-    if a is None:
-        return "—"
-    country = pycountry.countries.get(alpha_2=a.country_code.upper()) if a.country_code else None
-    lines = [a.full_name, a.company or "", a.address_1 or "", a.address_2 or "",
-             " ".join(x for x in (a.city or "", province_name(a.province), a.postal_code or "") if x),
-             getattr(country, "name", "") if country else "", a.phone or ""]
-    return "\n".join(x for x in lines if x)
-
-
 class OrderView(QWidget):
     documentRequested = Signal(str)  # "a4", "receipt", "preview" or "save"
 
@@ -59,12 +46,12 @@ class OrderView(QWidget):
         self.setObjectName("orderView")
         self.app, self.ops = app, ops
         self.order: OrderDTO | None = None
+        self.home_country = ""  # the shop's country (set by the window): its phones read the national way
         main, side, self.title = theme.page_layout(self, "orderTitle")
         facts = QGridLayout()
         self.facts: dict[str, QLabel] = {}
-        for i, (key, caption) in enumerate((("status", "Status"), ("payment_status", "Payment"),
-                                            ("fulfillment_status", "Fulfillment"), ("invoice_number", "Invoice"),
-                                            ("customer", "Customer"), ("sync", "Sync"))):
+        for i, (key, caption) in enumerate((("state", "State"), ("invoice_number", "Invoice"),
+                                            ("sync", "Sync"), ("customer", "Customer"), ("phone", "Phone"))):
             lbl = QLabel(self)
             lbl.setObjectName(f"order_{key}")
             lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -72,7 +59,7 @@ class OrderView(QWidget):
             facts.addWidget(lbl, i // 3, (i % 3) * 2 + 1)
             self.facts[key] = lbl
         facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
+        facts.setColumnStretch(3, 2)
         facts.setColumnStretch(5, 1)
         main.addLayout(facts)
 
@@ -153,15 +140,21 @@ class OrderView(QWidget):
         self.order = o
         c = o.currency_code
         self.title.setText(f"Order #{o.display_id} · invoice {o.invoice_number} · from draft #{o.draft_display_id}")
-        self.facts["status"].setText(status_text(o.status))
-        self.facts["payment_status"].setText(status_text(o.payment_status))
-        self.facts["fulfillment_status"].setText(status_text(o.fulfillment_status))
+        state = self.facts["state"]
+        state.setText(order_state_text(o.status, o.payment_status, o.fulfillment_status))
+        # Medusa's own words stay one hover away (and unchanged in the command line's JSON).
+        state.setToolTip(f"Status: {o.status} · payment: {o.payment_status} · fulfillment: {o.fulfillment_status}")
         self.facts["invoice_number"].setText(o.invoice_number)
-        self.facts["customer"].setText(" · ".join(x for x in (o.customer_name, o.email or "") if x) or "—")
+        customer = " · ".join(x for x in (o.customer_name, o.email or "") if x) or "—"
+        self.facts["customer"].setText(customer)
+        self.facts["customer"].setToolTip(customer)
+        home = self.home_country
+        phone = next((a.phone for a in (o.shipping_address, o.billing_address) if a and a.phone), None)
+        self.facts["phone"].setText(phone_text(phone, home) or "—")
         self.facts["sync"].setText(o.sync.label.capitalize() if o.sync else "Not queued")
         self.lines_model.set_items(o.items, c, editable=False)
-        self.shipping.setText(address_text(o.shipping_address))
-        self.billing.setText(address_text(o.billing_address))
+        self.shipping.setText(address_text(o.shipping_address, home))
+        self.billing.setText(address_text(o.billing_address, home))
         ship = "\n".join(f"{m.name}: {money(m.amount, c)}" for m in o.shipping_methods) or "No shipping"
         promos = ", ".join(o.promo_codes)
         self.shipping_method.setText(ship + (f"\nPromo codes: {promos}" if promos else ""))

@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
         for key, caption in SHOP_FIELDS:
             add(f"shop.{key}", caption, getattr(s.shop, key))
         self._printing_rows(form, s)
+        self._scanner_rows(form, s)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet(theme.style("error"))
         layout.addWidget(self.general_error)
@@ -96,7 +97,28 @@ class SettingsDialog(QDialog):
         out["auto_print_receipt"] = self.auto_receipt.isChecked()
         out["escpos_host"] = self.escpos_host.text().strip() or None
         out["escpos_port"] = self.escpos_port.value()
+        out["scanner_max_gap_ms"] = self.scanner_gap.value()
+        out["scanner_min_length"] = self.scanner_length.value()
         return out
+
+    def _scanner_rows(self, form: QFormLayout, s: TillSettings) -> None:
+        """The barcode scanner's thresholds: what counts as a scan rather than typing."""
+        self.scanner_gap = QSpinBox(self)
+        self.scanner_gap.setObjectName("setting_scanner_max_gap_ms")
+        self.scanner_gap.setAccessibleName("Scanner: most milliseconds between characters")
+        self.scanner_gap.setToolTip("A scanner types its code a few ms per character; people are slower. "
+                                    "Raise it for a slow (Bluetooth) scanner.")
+        self.scanner_gap.setRange(5, 200)
+        self.scanner_gap.setSuffix(" ms")
+        self.scanner_gap.setValue(s.scanner_max_gap_ms)
+        self.scanner_length = QSpinBox(self)
+        self.scanner_length.setObjectName("setting_scanner_min_length")
+        self.scanner_length.setAccessibleName("Scanner: fewest characters in a code")
+        self.scanner_length.setToolTip("Shorter fast bursts ended by Enter stay typed text")
+        self.scanner_length.setRange(2, 64)
+        self.scanner_length.setValue(s.scanner_min_length)
+        form.addRow("Scanner: gap at most", self.scanner_gap)
+        form.addRow("Scanner: code at least", self.scanner_length)
 
     def _printing_rows(self, form: QFormLayout, s: TillSettings) -> None:
         from PySide6.QtPrintSupport import QPrinterInfo

@@ -18,6 +18,8 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
+from app.domain.address_format import PostalAddress, address_lines
+
 TenderKind = Literal["cash", "card", "other"]
 TENDER_KINDS: frozenset[str] = frozenset({"cash", "card", "other"})
 
@@ -109,10 +111,13 @@ class PartyAddress:
     city: str = ""
     postal_code: str = ""
     province: str = ""
+    """An ISO 3166-2 code ('us-ny') or the province's name."""
     country_name: str = ""
     phone: str = ""
     country_code: str = ""
-    """ISO 3166 alpha-2; only picks the city/postal-code order when printed."""
+    """ISO 3166-1 alpha-2; picks how the place line reads (app.domain.address_format)."""
+    province_name: str = ""
+    """The province's name when `province` is a code ('New York' for 'us-ny')."""
 
     def __post_init__(self) -> None:
         _as_tuple(self, "lines", str)
@@ -122,18 +127,13 @@ class PartyAddress:
         object.__setattr__(self, "country_code", self.country_code.strip().upper())
 
     def printable_lines(self) -> tuple[str, ...]:
-        """The address as it goes on paper, empty parts left out."""
-        out = [self.name, self.company, *self.lines]
-        if self.country_code in {"US", "CA", "AU"}:
-            place = ", ".join(p for p in (self.city, " ".join(p for p in (self.province, self.postal_code) if p)) if p)
-            out.append(place)
-        elif self.country_code == "GB":
-            out += [self.city, self.province, self.postal_code]
-        else:
-            out.append(" ".join(p for p in (self.postal_code, self.city) if p))
-            out.append(self.province)
-        out += [self.country_name, self.phone]
-        return tuple(line.strip() for line in out if line and line.strip())
+        """The address as it goes on paper, empty parts left out: the country's own order of city,
+        state and postal code ('Brooklyn, NY 11249', '31-019 Kraków'), then country and phone."""
+        postal = address_lines(PostalAddress(
+            name=self.name, company=self.company, street=self.lines, city=self.city,
+            postal_code=self.postal_code, province=self.province, province_name=self.province_name,
+            country_code=self.country_code, country_name=self.country_name))
+        return tuple(line.strip() for line in (*postal, self.phone) if line and line.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import pycountry
 
 from app.domain import clock
 from app.domain.address import Address
+from app.domain.address_format import PostalAddress, address_lines
 from app.domain.money import mul, round_money
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.document import (
@@ -23,6 +24,7 @@ from app.printing.document import (
     TaxLine,
     TenderLine,
 )
+from app.printing.phones import format_phone
 from app.printing.render import render_invoice_a4, render_receipt
 
 from .context import UnitOfWork
@@ -44,30 +46,42 @@ class PrintedDocument:
     archive_path: Path
 
 
-def _party(a: Address | None, fallback_name: str = "") -> PartyAddress | None:
+def _province_name(code: str) -> str:
+    if "-" not in code:
+        return ""
+    sub = pycountry.subdivisions.get(code=code.upper())  # type: ignore[no-untyped-call]
+    return str(sub.name) if sub is not None else ""
+
+
+def _country_name(code: str | None) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    return str(getattr(country, "name", "")) if country else ""
+
+
+def _party(a: Address | None, fallback_name: str = "", home_country: str = "") -> PartyAddress | None:
     if a is None:
         return None
-    country = pycountry.countries.get(alpha_2=(a.country_code or "").upper()) if a.country_code else None
     province = a.province or ""
-    if province and "-" in province:
-        sub = pycountry.subdivisions.get(code=province.upper())  # type: ignore[no-untyped-call]
-        province = sub.name if sub is not None else province
     return PartyAddress(
         name=a.full_name or fallback_name, company=a.company or "",
         lines=tuple(x for x in (a.address_1, a.address_2) if x), city=a.city or "",
-        postal_code=a.postal_code or "", province=province,
-        country_name=getattr(country, "name", "") if country else "", phone=a.phone or "",
+        postal_code=a.postal_code or "", province=province, province_name=_province_name(province),
+        country_name=_country_name(a.country_code), phone=format_phone(a.phone, home_country),
         country_code=(a.country_code or "").upper())
 
 
 def _shop(s: TillSettings) -> ShopDetails:
     sh = s.shop
-    city_line = " ".join(x for x in (sh.postal_code, sh.city) if x)
-    country = pycountry.countries.get(alpha_2=sh.country_code.upper()) if sh.country_code else None
-    lines = tuple(x for x in (sh.address_1, sh.address_2, city_line, getattr(country, "name", None)) if x)
+    # The shop's own address in its country's style: "Brooklyn, NY 11249" for a US shop.
+    lines = address_lines(PostalAddress(
+        street=tuple(x for x in (sh.address_1, sh.address_2) if x), city=sh.city or "",
+        postal_code=sh.postal_code or "", province=sh.province or "",
+        province_name=_province_name(sh.province or ""), country_code=sh.country_code or "",
+        country_name=_country_name(sh.country_code)))
     logo = Path(sh.logo_path) if sh.logo_path and Path(sh.logo_path).is_file() else None
-    return ShopDetails(name=sh.name, address_lines=lines, tax_id=sh.tax_id or "", phone=sh.phone or "",
-                       email=sh.email or "", logo_path=logo, footer_text=sh.footer or "")
+    return ShopDetails(name=sh.name, address_lines=lines, tax_id=sh.tax_id or "",
+                       phone=format_phone(sh.phone, sh.country_code), email=sh.email or "", logo_path=logo,
+                       footer_text=sh.footer or "")
 
 
 def _subtitle(text: str | None) -> str:
@@ -111,8 +125,8 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
             shipping_total=ship_gross, shipping_discount=ship_discount,
             change_given=order.change_given, tax_inclusive=incl),
         customer_name=order.customer_name, customer_email=order.email or "",
-        billing_address=_party(order.billing_address, order.customer_name),
-        shipping_address=_party(order.shipping_address, order.customer_name),
+        billing_address=_party(order.billing_address, order.customer_name, settings.shop.country_code or ""),
+        shipping_address=_party(order.shipping_address, order.customer_name, settings.shop.country_code or ""),
         shipping_method_name=shipping.name if shipping else "",
         shipping_amount=max(ship_gross - ship_discount, Decimal(0)),  # free shipping can be -1e-21
         tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,

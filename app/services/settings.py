@@ -43,6 +43,10 @@ class TillSettings(BaseModel):
     auto_print_receipt: bool = False
     escpos_host: str | None = None
     escpos_port: Annotated[int, Field(ge=1, le=65535)] = 9100
+    # barcode scanner (keyboard wedge): a burst of at least scanner_min_length characters, each
+    # within scanner_max_gap_ms of the last, ended by Enter, is a scan wherever the focus is
+    scanner_max_gap_ms: Annotated[int, Field(ge=5, le=200)] = 35
+    scanner_min_length: Annotated[int, Field(ge=2, le=64)] = 5
     # sync (the API key is deliberately absent)
     backend_url: str | None = None
     backend_kind: str = "medusa-v2"

@@ -1,5 +1,6 @@
 """app.printing stays a pure library: no Qt, no database, no other app package but the domain below it
-(the one rule for printed money lives there, docs/money-on-paper.md)."""
+(which holds the one rule for printed money, docs/money-on-paper.md, and the one address format shared
+with the window)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from app.services import drafts, queries
 from app.services.dto import DraftOrderDTO
 
 from .. import theme
+from ..fit_text import tooltip_when_cut
 from ..models import CustomerResultsModel
 from ..search_field import SearchField
 from .section import Section
@@ -40,7 +41,7 @@ class CustomerSection(Section):
         self.customer_search.setObjectName("customerSearch")
         self.customer_search.setAccessibleName("Customer")
         self.customer_search.setToolTip("Find the customer by name, email or phone (F3)")
-        self.customer_search.setPlaceholderText("Find customer: name, email or phone (F3)")
+        self.customer_search.setPlaceholderText("Name, email or phone (F3)")
         self.customer_search.queryChanged.connect(self._search)
         self.customer_search.chosen.connect(self.choose)
         self.customer_search.submitted.connect(self._submitted)
@@ -50,6 +51,11 @@ class CustomerSection(Section):
         self.email_edit.setToolTip("The order's email address")
         self.email_edit.setPlaceholderText("email")
         self.email_edit.editingFinished.connect(self._email_committed)
+        # Room for a usual address ("maeve.obrien@example.com"); a longer one is in the tooltip.
+        room = self.email_edit.fontMetrics().horizontalAdvance("maeve.obrien@example.com")
+        self.email_edit.setMinimumWidth(room + 24)
+        for field in (self.customer_search, self.email_edit):
+            tooltip_when_cut(field)
         self.email_error = QLabel(ed)
         self.email_error.setStyleSheet(theme.style("error", size=11))
         self.email_error.hide()
@@ -62,11 +68,13 @@ class CustomerSection(Section):
         cust_label = QLabel("&Customer", ed)
         cust_label.setBuddy(self.customer_search)
         top.addWidget(cust_label, 0, 0)
+        # The customer and the e-mail get the first row to themselves, wide enough at 1280x800
+        # for the placeholder and a usual address; region and channel sit below, by New customer.
         top.addWidget(self.customer_search, 0, 1)
-        top.addWidget(self.email_edit, 0, 2)
-        top.addWidget(self.region_combo, 0, 3)
-        top.addWidget(self.channel_combo, 0, 4)
-        top.addWidget(self.email_error, 1, 2)
+        top.addWidget(self.email_edit, 0, 2, 1, 3)
+        top.addWidget(self.region_combo, 1, 3)
+        top.addWidget(self.channel_combo, 1, 4)
+        top.addWidget(self.email_error, 2, 2, 1, 3)
         self.new_customer_button = QPushButton("&New customer…", ed)
         self.new_customer_button.setObjectName("newCustomerButton")
         self.new_customer_button.setToolTip(
@@ -79,7 +87,7 @@ class CustomerSection(Section):
         new_customer_action.triggered.connect(self.new_customer)
         ed.addAction(new_customer_action)
         top.setColumnStretch(1, 3)
-        top.setColumnStretch(2, 2)
+        top.setColumnStretch(2, 1)
         main.addLayout(top)
 
     def _combo(self, name: str, accessible: str, tip: str, items: list[tuple[str, str | None]]) -> QComboBox:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -34,6 +35,7 @@ from app.services.dto import DraftOrderDTO, LineItemDTO
 
 from .. import theme
 from ..display import parse_amount
+from ..fit_text import tooltip_when_cut
 from ..models import LineItemsModel, VariantResultsModel
 from ..search_field import SearchField
 from .section import Section
@@ -226,6 +228,7 @@ class LinesSection(Section):
         self.product_search.setToolTip("Type a title, SKU or barcode, or scan; Enter adds. "
                                        "'3*' before a search or scan adds three (F2)")
         self.product_search.setPlaceholderText("Add product: title, SKU or scan a barcode (F2) — 3* adds three")
+        tooltip_when_cut(self.product_search)
         self.product_search.queryChanged.connect(self._search)
         self.product_search.chosen.connect(self._variant_chosen)
         self.product_search.submitted.connect(self._submitted)
@@ -341,15 +344,48 @@ class LinesSection(Section):
 
         self.ops.query("products", lambda: queries.search_variants(q, app.uow(), 20), found)
 
-    def add_variant(self, v: Variant, quantity: int = 1) -> None:
+    def add_variant(self, v: Variant, quantity: int = 1, *, scanned: bool = False) -> None:
         if not self.draft:
             return
         self.product_feedback.hide()
-        self.product_search.clear()
-        self.product_search.hide_results()
-        self.product_search.setFocus()  # ready for the next scan
+        if not scanned:  # a scan leaves the focus and every field's text where they were
+            self.product_search.clear()
+            self.product_search.hide_results()
+            self.product_search.setFocus()  # ready for the next scan
         self.editor.undo_stack.push(AddLineCommand(self, {"variant_id": v.id, "quantity": quantity},
                                                    v.display_title))
+
+    def scan(self, code: str, done: Any = None) -> None:
+        """A code from the scanner, whatever had focus: its variant is added (barcode or SKU,
+        exactly), or the clerk is told plainly that no product has it. `done(message)` hears which."""
+        if not self.draft or not self.draft.is_editable:
+            return
+        self._commit_open_editor()
+        app = self.app
+
+        def found(rows: list[Variant]) -> None:
+            exact = next((v for v in rows if code in (v.barcode, v.sku)), None)
+            if exact is not None:
+                self.add_variant(exact, 1, scanned=True)
+                message = f"Scanned {code}: {exact.display_title} added"
+            else:
+                message = f"Unknown barcode {code}: no product has it; nothing was added."
+                self.product_feedback.setText(message)
+                self.product_feedback.show()
+            if done is not None:
+                done(message)
+
+        # The edit queue, not a query channel: two quick scans are two lines, never one.
+        self.ops.run(lambda: queries.search_variants(code, app.uow(), 20), success=found)
+
+    def _commit_open_editor(self) -> None:
+        """A quantity or price being typed in the grid is kept: committed as if Enter was pressed,
+        before the scanned line resets the grid (which would otherwise drop the open editor)."""
+        view = self.lines_view
+        editor = view.indexWidget(view.currentIndex()) or view.focusWidget()
+        if view.state() == QAbstractItemView.State.EditingState and editor is not None and editor is not view:
+            view.commitData(editor)
+            view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def add_custom_item(self) -> None:
         if not self.draft or not self.draft.is_editable:
