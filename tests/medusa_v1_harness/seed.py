@@ -131,7 +131,7 @@ def seed_v1(base_url: str, token: str, *, n_products: int = 6, variants_per_prod
         out.discount_codes["fixed"] = fixed
         people = [("Zoë", "Łukasiewicz", "us", "NY", "New York"), ("Jörg", "Müller", "de", None, "Köln")]
         for i, (first, last, country, province, city) in enumerate(people):
-            email = f"v1-{tag}-{i}@tilldesk.test"
+            email = f"v1-{tag}-{i}@example.com"
             cust = _ok(http.post("/admin/customers", json={
                 "email": email, "first_name": first, "last_name": last,
                 "password": "Till" + secrets.token_hex(12)}), "customer")["customer"]
