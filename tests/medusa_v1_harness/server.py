@@ -118,6 +118,9 @@ class MedusaV1Server(MedusaServer):
         headers = self.token_headers() if use_api_key else self.bearer_headers()
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
 
+    def __enter__(self) -> MedusaV1Server:
+        return self.start()
+
     def start(self) -> MedusaV1Server:
         began = time.monotonic()
         import atexit
