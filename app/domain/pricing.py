@@ -14,6 +14,15 @@ from .promotions import ItemBase, check_applicable, compute_adjustments, find_pr
 from .tax import check_addresses_in_region, tax_lines_for
 from .totals import Adjustment, CalcLine, OrderTotals, compute_totals, line_totals
 
+#: The totals strategies, named by the backend kind that computes that way.
+V2_RULES = "medusa-v2"
+V1_RULES = "medusa-v1"
+
+
+def totals_rules(backend_kind: str | None) -> str:
+    """The totals strategy a backend kind implies; anything but v1 computes as v2 does."""
+    return V1_RULES if backend_kind == V1_RULES else V2_RULES
+
 
 @dataclass(frozen=True, slots=True)
 class PricedDraft:
@@ -37,15 +46,24 @@ def prices_include_tax(region: Region, *, custom_price: bool) -> bool:
 
 @exact
 def price_draft(draft: DraftOrder, region: Region, tax_rates: Sequence[TaxRate],
-                promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True) -> PricedDraft:
+                promotions: Sequence[Promotion], *, paid_total: Decimal = ZERO, strict: bool = True,
+                rules: str = V2_RULES) -> PricedDraft:
     """Strict pricing (Mark Paid, applying a code) refuses a code that does not apply; lenient
     pricing (showing a draft) leaves it out and reports why in `problems`. An address outside
-    the region is refused by strict pricing; lenient pricing charges no tax for it."""
+    the region is refused by strict pricing; lenient pricing charges no tax for it.
+
+    `rules` is the totals strategy of the shop's backend kind: "medusa-v2" (unrounded, the
+    default) or "medusa-v1" (integers, rounded per line; :mod:`app.domain.totals_v1`)."""
     if strict:
         check_addresses_in_region(region, shipping_address=draft.shipping_address,
                                   billing_address=draft.billing_address)
-    taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
     promos, problems = resolve_promotions(draft.promo_codes, promotions, draft.currency_code, strict=strict)
+    if rules == V1_RULES:
+        from .pricing_v1 import price_draft_v1
+
+        return price_draft_v1(draft, region, tax_rates, promos, problems, paid_total=paid_total,
+                              strict=strict)
+    taxes = tax_lines_for(region, draft.shipping_address, tax_rates)
     bare_items = [CalcLine(i.id, i.unit_price, i.quantity, prices_include_tax(region, custom_price=i.is_custom_price),
                            taxes) for i in draft.items]
     bare_shipping = [CalcLine(m.id, m.amount, 1, prices_include_tax(region, custom_price=True), taxes)

@@ -8,7 +8,7 @@ from typing import Any
 from app.domain.draft_order import DraftOrder
 from app.domain.order import Order, OrderStatus, PaymentStatus
 from app.domain.outbox import STEPS, OutboxEntry
-from app.domain.pricing import PricedDraft, price_draft
+from app.domain.pricing import PricedDraft, price_draft, totals_rules
 from app.domain.totals import Adjustment, LineTotals, OrderTotals
 
 from .context import UnitOfWork
@@ -18,7 +18,14 @@ from .snapshot import totals_from_dict
 
 def price(uow: UnitOfWork, draft: DraftOrder, *, strict: bool) -> PricedDraft:
     region = uow.catalog.region(draft.region_id)
-    return price_draft(draft, region, uow.catalog.tax_rates(), uow.catalog.promotions(), strict=strict)
+    return price_draft(draft, region, uow.catalog.tax_rates(), uow.catalog.promotions(), strict=strict,
+                       rules=rules_of(uow))
+
+
+def rules_of(uow: UnitOfWork) -> str:
+    """The totals strategy of the till's backend kind: a v1 shop computes in rounded integers."""
+    kind = uow.settings.get("backend_kind")
+    return totals_rules(kind if isinstance(kind, str) else None)
 
 
 def customer_name(uow: UnitOfWork, draft: DraftOrder) -> str:

@@ -17,7 +17,7 @@ from app.domain.pricing import price_draft
 from .commands import OrderQuery
 from .context import UnitOfWork, UowFactory
 from .dto import ListEntryDTO, ListPage
-from .dto_builders import customer_name
+from .dto_builders import customer_name, rules_of
 from .errors import parse
 from .snapshot import totals_from_dict
 
@@ -61,12 +61,14 @@ def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
                                           limit=query.limit, offset=query.offset)
         regions = {x.id: x for x in uow.catalog.regions()}
         rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
+        rules = rules_of(uow)
         entries = []
         for d in drafts:
             if d.order_id:
                 total = totals_from_dict(uow.orders.totals_snapshot(d.order_id))[0].total
             elif d.region_id in regions:
-                total = price_draft(d, regions[d.region_id], rates, promos, strict=False).totals.total
+                total = price_draft(d, regions[d.region_id], rates, promos, strict=False,
+                                    rules=rules).totals.total
             else:
                 total = sum((i.unit_price * i.quantity for i in d.items), Decimal(0))
             entries.append(ListEntryDTO(

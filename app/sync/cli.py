@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     if "backend" in subparsers.choices:
         return  # app.cli.main() collects extensions on every call; register once per parser
-    backend = subparsers.add_parser("backend", parents=[common], help="the shop server (Medusa v2) settings")
+    backend = subparsers.add_parser("backend", parents=[common], help="the shop server (Medusa v2 or v1) settings")
     bsub = backend.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = bsub.add_parser("set", parents=[common], help="set the server URL; the API key is read from standard "
                                                       "input or TILLDESK_MEDUSA_API_KEY")
@@ -30,6 +30,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("--insecure", action="store_true",
                    help="allow plain http:// to another computer: the admin API key then crosses the "
                         "network unencrypted, readable by anyone on the way")
+    s.add_argument("--kind", default="medusa-v2", help="the server kind: medusa-v2 (default) or medusa-v1 "
+                                                       "(whose admin API token is read like the key)")
     s.set_defaults(func=cmd_backend_set)
     t = bsub.add_parser("test", parents=[common], help="check the address and the API key")
     t.set_defaults(func=cmd_backend_test)
@@ -58,12 +60,19 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
     from app.sync import secrets
     from app.sync.config import insecure_transport, normalize_base_url
     from app.sync.errors import BackendError
-    from app.sync.worker import BACKEND_URL_KEY
+    from app.sync.registry import kinds
+    from app.sync.worker import BACKEND_KIND_KEY, BACKEND_URL_KEY
 
     try:
         url = normalize_base_url(args.url)
     except ValueError as exc:
         sys.stderr.write(f"tilldesk: --url: {exc}\n")
+        return EXIT_BAD_INPUT
+    kind = (args.kind or "").strip().lower()
+    if kind not in kinds():
+        shown = args.kind if len(args.kind) <= 40 else args.kind[:40] + "…"
+        sys.stderr.write(f"tilldesk: --kind: {shown!r} is not a known server kind "
+                         f"(known: {', '.join(kinds())})\n")
         return EXIT_BAD_INPUT
     if insecure_transport(url):
         if not args.insecure:
@@ -77,7 +86,7 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
         key = sys.stdin.readline().strip()
     elif not key:
         import getpass
-        key = getpass.getpass("API key (sk_...): ").strip()
+        key = getpass.getpass("API token: " if kind == "medusa-v1" else "API key (sk_...): ").strip()
     if not key:
         sys.stderr.write(f"tilldesk: no API key on standard input or in {secrets.ENV_VAR}\n")
         return EXIT_BAD_INPUT
@@ -94,9 +103,10 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
         else:
             where = f"the environment ({secrets.ENV_VAR}); nothing was stored"
         store.set_setting(BACKEND_URL_KEY, url)
+        store.set_setting(BACKEND_KIND_KEY, kind)
     finally:
         app.close()
-    print(f"Shop server set to {url}; the API key comes from {where}.")
+    print(f"Shop server ({kind}) set to {url}; the API key comes from {where}.")
     return EXIT_OK
 
 

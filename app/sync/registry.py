@@ -25,6 +25,7 @@ BackendFactory = Callable[..., Backend]
 #: kind -> "module:function" of its factory.
 _BUILTIN: dict[str, str] = {
     "medusa-v2": "app.sync.medusa_v2.backend:open_backend",
+    "medusa-v1": "app.sync.medusa_v1.backend:open_backend",
 }
 _factories: dict[str, BackendFactory | str] = dict(_BUILTIN)
 

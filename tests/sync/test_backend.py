@@ -118,10 +118,13 @@ def test_the_neutral_backend_reads_medusa_answers_exactly():
 
 
 def test_the_registry_chooses_the_backend_by_kind_and_names_an_unknown_one():
-    assert "medusa-v2" in registry.kinds()
+    assert {"medusa-v1", "medusa-v2"} <= set(registry.kinds())
+    assert type(open_backend(BackendConfig(url="https://shop.example.test", kind="medusa-v1"), API_KEY)).__name__ \
+        == "MedusaV1Backend"
     with pytest.raises(UnknownBackendKind) as info:
-        open_backend(BackendConfig(url="https://shop.example.test", kind="medusa-v1"), API_KEY)
-    assert "medusa-v1" in str(info.value) and "medusa-v2" in str(info.value) and info.value.permanent
+        open_backend(BackendConfig(url="https://shop.example.test", kind="medusa-v3"), API_KEY)
+    assert "medusa-v3" in str(info.value) and "medusa-v1" in str(info.value) and "medusa-v2" in str(info.value)
+    assert info.value.permanent
 
     made = []
 
