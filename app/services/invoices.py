@@ -13,6 +13,7 @@ import pycountry
 from app.domain import clock
 from app.domain.address import Address
 from app.domain.money import round_money
+from app.domain.permissions import GuardedAction
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.document import (
     InvoiceDocument,
@@ -25,6 +26,8 @@ from app.printing.document import (
 )
 from app.printing.render import render_invoice_a4, render_receipt
 
+from . import guard
+from .audit import record as audit_record
 from .context import UnitOfWork
 from .dto import OrderDTO
 from .dto_builders import order_dto
@@ -126,6 +129,9 @@ def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
     with uow:
         order = order_dto(uow, uow.orders.get(order_id))
         copy_number = uow.prints.count(order_id, kind)
+        # The original and the first copy are free; the second reprint on is a guarded action.
+        permit = guard.require(uow, GuardedAction.REPRINT, order_id) if copy_number >= 2 else None
+        staff_id = permit.staff_id if permit else guard.staff_id(uow)
         while True:
             pdf = render(invoice_document(order, settings, copy_number), kind)
             try:
@@ -135,7 +141,12 @@ def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
                 # A file without a recorded print: a crash between archiving and committing. It was
                 # produced, so it counts as a copy; the next number is free.
                 copy_number += 1
-        uow.prints.record(order_id, kind, copy_number, str(path), destination, clock.now())
+        uow.prints.record(order_id, kind, copy_number, str(path), destination, clock.now(), staff_id=staff_id,
+                          approver_id=permit.approver_id if permit else None)
+        if copy_number >= 1:
+            audit_record(uow, "reprint", order_id, {"kind": kind, "copy_number": copy_number,
+                                                    "invoice_number": order.invoice_number,
+                                                    "approver_id": permit.approver_id if permit else None})
         uow.commit()
         return PrintedDocument(order_id=order_id, kind=kind, copy_number=copy_number, pdf=pdf, archive_path=path)
 
