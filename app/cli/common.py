@@ -61,8 +61,10 @@ def read_json(source: str | None) -> Any:
 
 def open_app(args: argparse.Namespace) -> App:
     from app.bootstrap import start
+    from app.cli.acting import sign_in_from_args
 
-    return start(getattr(args, "db", None), demo=True if getattr(args, "demo", False) else None)
+    app = start(getattr(args, "db", None), demo=True if getattr(args, "demo", False) else None)
+    return sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
 
 
 def parse_tender(text: str) -> dict[str, Any]:

@@ -106,6 +106,23 @@ class SyncStore:
     def order(self, order_id: str) -> OrderDTO:
         return get_order(order_id, self._uow())
 
+    def staff_of(self, order_id: str) -> dict[str, str] | None:
+        """Who took the order's payment (and who approved), as pushed in ``tilldesk_staff``."""
+        with self._uow() as uow:
+            order = uow.orders.get(order_id)
+            if order.staff_id is None:
+                return None
+            who = {"id": order.staff_id, "name": uow.staff.get(order.staff_id).name}
+            if order.approver_id:
+                who |= {"approver_id": order.approver_id, "approver": uow.staff.get(order.approver_id).name}
+            return who
+
+    def audit_head(self) -> str | None:
+        """The audit log's newest hash, pushed with each order as ``tilldesk_audit_head``."""
+        with self._uow() as uow:
+            head = uow.audit.head()
+            return head.hash if head else None
+
     def any_shipping_option(self, region_id: str) -> str | None:
         with self._uow() as uow:
             return uow.catalog.cheapest_shipping_option_id(region_id)
