@@ -84,7 +84,7 @@ def test_five_wrong_pins_lock_for_a_minute_logged(team: Any, db_path: Path,
     t0 = clock.now()
     now = [t0]
     with clock.use(lambda: now[0]):
-        for n in range(1, 5):
+        for _ in range(1, 5):
             with pytest.raises(WrongPin) as exc:
                 staff.sign_in("Cam", "0000", team.uow())
             assert not isinstance(exc.value, AccountLocked) and exc.value.field == "staff"
