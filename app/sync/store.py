@@ -100,7 +100,18 @@ class SyncStore:
             raise KeyError(outbox_id)
         if entry.state == ob.SYNCED:
             raise ValueError("this order is already on the shop server and cannot be discarded")
-        return self.update(outbox_id, state=ob.DISCARDED, next_attempt_at=None)
+        from app.domain.audit import AuditAction
+        from app.domain.permissions import GuardedAction
+        from app.services import audit, guard
+
+        with self._uow() as uow:  # guarded and logged in the same transaction as the change
+            permit = guard.require(uow, GuardedAction.DISCARD_UNSYNCED, entry.order_id)
+            done = uow.outbox.update(outbox_id, {"state": ob.DISCARDED, "next_attempt_at": None}, self._clock())
+            audit.record(uow, AuditAction.UNSYNCED_DISCARDED, entry.order_id, {
+                "outbox_id": outbox_id, "kind": entry.kind, "step": entry.step, "last_error": entry.last_error,
+                "approver_id": permit.approver_id if permit else None})
+            uow.commit()
+            return done
 
     # -- the order as it is pushed -------------------------------------------------------
     def order(self, order_id: str) -> OrderDTO:
