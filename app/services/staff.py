@@ -7,7 +7,7 @@ and runs in a unit of work carrying that Approval (``App.uow(approval=...)``).""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.domain import clock, ids
@@ -96,8 +96,6 @@ def disable_staff(name: str, uow: UnitOfWork) -> OpResult[StaffDTO]:
         owners = [x for x in uow.staff.all() if x.active and x.role is Role.OWNER]
         if m.role is Role.OWNER and len(owners) == 1:
             raise InvalidValue("the last active owner cannot be disabled", field="name")
-        from dataclasses import replace
-
         m = replace(m, active=False)
         uow.staff.save(m)
         audit.record(uow, AuditAction.STAFF_DISABLED, m.id, {"name": m.name})
@@ -170,9 +168,9 @@ def approve(name: str, pin: str, uow: UnitOfWork, action: GuardedAction | str | 
     act = parse_action(action, "action") if isinstance(action, str) else action
     with uow:
         m = _check_pin(uow, name, pin, "approver")
-        uow.commit()
         if act is not None and permissions(uow)[m.role][act] is not Decision.ALLOW:
             raise NotPermitted(f"{m.name} ({m.role.value}) may not approve {act.value}", field="approver")
+        uow.commit()  # the right PIN clears the wrong-PIN count
         return Approval(m.id, m.name, m.role, act.value if act else None)
 
 
