@@ -9,6 +9,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from app.domain.staff import Actor, Approval
 from app.persistence.db import Database, open_database
 from app.persistence.uow import SqlUnitOfWork
 from app.services.demo import load_demo_shop
@@ -28,9 +29,13 @@ def default_db_path() -> Path:
 @dataclass
 class App:
     db: Database
+    actor: Actor | None = None  # the signed-in staff member (app.services.staff.sign_in)
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db.session_factory)
+    def uow(self, approval: Approval | None = None) -> SqlUnitOfWork:
+        """A unit of work acting as the signed-in staff member; ``approval``: a manager's PIN
+        for the one guarded action this unit of work does (app.services.staff.approve)."""
+        actor = self.actor.with_approval(approval) if self.actor is not None and approval else self.actor
+        return SqlUnitOfWork(self.db.session_factory, actor)
 
     @property
     def archive_dir(self) -> Path:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain import ids
+from app.domain.audit import AuditEntry, StoredEntry, canonical_json
 from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, TaxRate, Variant
 from app.domain.changes import ChangeLog, Changes
 from app.domain.draft_order import DraftOrder
@@ -23,6 +24,7 @@ from app.domain.errors import InvalidValue, NotFound
 from app.domain.order import Order
 from app.domain.outbox import QUEUED, OutboxEntry, OutboxKind
 from app.domain.prints import PrintRecord
+from app.domain.staff import Actor, StaffMember
 from app.persistence import mapping as m
 from app.persistence import records as rec
 from app.persistence import rows as r
@@ -46,6 +48,8 @@ class _State:
     orders: dict[str, tuple[Order, dict[str, Any], str]] = field(default_factory=dict)
     outbox: dict[str, OutboxEntry] = field(default_factory=dict)
     prints: list[PrintRecord] = field(default_factory=list)
+    staff: dict[str, StaffMember] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
 
 
 def _matches(text: str, q: str | None) -> bool:
@@ -345,13 +349,55 @@ class FakePrintRepository(_Repo):
         return sum(1 for p in self.st.prints if p.order_id == order_id and p.kind == kind)
 
     def record(self, order_id: str, kind: str, copy_number: int, archive_path: str | None,
-               destination: str | None, now: datetime) -> None:
+               destination: str | None, now: datetime, *, staff_id: str | None = None,
+               approver_id: str | None = None) -> None:
         self.log.prints()
         self.st.prints.append(PrintRecord(order_id=order_id, kind=kind, copy_number=copy_number,
-                                          archive_path=archive_path, destination=destination, printed_at=now))
+                                          archive_path=archive_path, destination=destination, printed_at=now,
+                                          staff_id=staff_id, approver_id=approver_id))
 
     def for_order(self, order_id: str) -> list[PrintRecord]:
         return sorted((p for p in self.st.prints if p.order_id == order_id), key=lambda p: p.printed_at)
+
+
+class FakeStaffRepository(_Repo):
+    def count_active(self) -> int:
+        return sum(1 for m in self.st.staff.values() if m.active)
+
+    def all(self) -> list[StaffMember]:
+        return sorted(self.st.staff.values(), key=lambda m: m.name.casefold())
+
+    def get(self, staff_id: str) -> StaffMember:
+        return _get(self.st.staff, staff_id, f"no staff member with id {staff_id}", "staff")  # type: ignore[no-any-return]
+
+    def by_name(self, name: str) -> StaffMember | None:
+        key = " ".join(name.split()).casefold()
+        return next((m for m in self.st.staff.values() if m.name.casefold() == key), None)
+
+    def add(self, m: StaffMember) -> None:
+        if self.by_name(m.name) is not None:
+            raise InvalidValue(f"there is already a staff member called {m.name}", field="name")
+        self.st.staff[m.id] = m
+
+    def save(self, m: StaffMember) -> None:
+        self.get(m.id)
+        self.st.staff[m.id] = m
+
+
+class FakeAuditRepository(_Repo):
+    def head(self) -> AuditEntry | None:
+        return self.st.audit[-1] if self.st.audit else None
+
+    def append(self, e: AuditEntry) -> None:
+        self.st.audit.append(e)
+
+    def since(self, seq: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        out = [e for e in self.st.audit if e.seq > seq]
+        return out[:limit] if limit else out
+
+    def stored(self) -> list[StoredEntry]:
+        return [StoredEntry(e.seq, e.at, e.till, e.staff_id, e.action, e.subject, canonical_json(e.details),
+                            e.prev_hash, e.hash) for e in self.st.audit]
 
 
 class FakeShop:
@@ -361,8 +407,11 @@ class FakeShop:
         self.state = _State()
         self.commits = 0
 
-    def uow(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self)
+    actor: Actor | None = None
+
+    def uow(self, approval: Any = None) -> FakeUnitOfWork:
+        actor = self.actor.with_approval(approval) if self.actor is not None and approval else self.actor
+        return FakeUnitOfWork(self, actor)
 
 
 class FakeUnitOfWork:
@@ -374,9 +423,12 @@ class FakeUnitOfWork:
     orders: FakeOrderRepository
     outbox: FakeOutboxRepository
     prints: FakePrintRepository
+    staff: FakeStaffRepository
+    audit: FakeAuditRepository
 
-    def __init__(self, shop: FakeShop) -> None:
+    def __init__(self, shop: FakeShop, actor: Actor | None = None) -> None:
         self.shop = shop
+        self._actor = actor
         self._log = ChangeLog()
         self._work: _State | None = None
 
@@ -391,7 +443,13 @@ class FakeUnitOfWork:
         self.orders = FakeOrderRepository(st, log)
         self.outbox = FakeOutboxRepository(st, log)
         self.prints = FakePrintRepository(st, log)
+        self.staff = FakeStaffRepository(st, log)
+        self.audit = FakeAuditRepository(st, log)
         return self
+
+    @property
+    def actor(self) -> Actor | None:
+        return self._actor
 
     def __exit__(self, *exc: object) -> None:
         self._work = None  # whatever was not committed is dropped

@@ -128,11 +128,12 @@ OPENED: list[App] = []
 
 def open_app(args: argparse.Namespace) -> App:
     from app.bootstrap import start
+    from app.cli.acting import sign_in_from_args
 
     db, create = db_choice(args)
     app = start(db, demo=True if getattr(args, "demo", False) else None, create=create)
     OPENED.append(app)
-    return app
+    return sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
 
 
 def close_all() -> None:

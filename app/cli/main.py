@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.cli import catalog, drafts, orders
+from app.cli import acting, catalog, drafts, orders, staff
 from app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Register = Callable[[Any, argparse.ArgumentParser], None]
 
 # Each command group adds its subcommands in this order (the order `tilldesk --help` lists them).
-COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register)
+COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register, staff.register)
 
 # Other packages (sync) add their subcommands too, loaded by name so this package does not import
 # them eagerly: `tilldesk draft list` stays fast.
@@ -63,6 +63,7 @@ def _global_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
 def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     _global_options(common, "sub_")
+    acting.add_options(common)  # --staff and --approver, for every command that acts
     p = Parser(prog="tilldesk", description="Tilldesk: point of sale and phone orders, offline first.")
     _global_options(p)
     p.add_argument("--version", action="version", version=f"tilldesk {version()}")

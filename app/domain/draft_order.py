@@ -107,6 +107,7 @@ class DraftOrder:
     completed_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    staff_id: str | None = None  # who started it
 
     # -- rules -----------------------------------------------------------------------------
     @property

@@ -56,6 +56,7 @@ class Payment:
     change_given: Decimal
     reference: str | None
     created_at: datetime
+    staff_id: str | None = None  # who took it (None: staff is off)
 
 
 @dataclass(slots=True)
@@ -79,6 +80,8 @@ class Order:
     payments: list[Payment] = field(default_factory=list)
     refunded_total: Decimal = Decimal(0)
     no_notification: bool = False
+    staff_id: str | None = None  # who marked it paid
+    approver_id: str | None = None  # who approved a guarded action on it
 
     @property
     def paid_total(self) -> Decimal:

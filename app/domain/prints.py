@@ -14,3 +14,5 @@ class PrintRecord:
     archive_path: str | None
     destination: str | None
     printed_at: datetime
+    staff_id: str | None = None
+    approver_id: str | None = None

@@ -103,13 +103,13 @@ def draft(row: r.DraftOrderRow) -> DraftOrder:
         promo_codes=list(row.promo_codes or []), no_notification_order=row.no_notification_order,
         idempotency_key=row.idempotency_key, metadata=dict(row.metadata_ or {}), order_id=row.order_id,
         canceled_at=row.canceled_at, completed_at=row.completed_at, created_at=row.created_at,
-        updated_at=row.updated_at)
+        updated_at=row.updated_at, staff_id=row.staff_id)
 
 
 def apply_draft(d: DraftOrder, row: r.DraftOrderRow, search_text: str) -> None:
     for name in ("display_id", "region_id", "currency_code", "email", "customer_id", "sales_channel_id",
                  "no_notification_order", "idempotency_key", "order_id", "canceled_at", "completed_at",
-                 "created_at", "updated_at"):
+                 "created_at", "updated_at", "staff_id"):
         setattr(row, name, getattr(d, name))
     row.status = d.status.value
     row.promo_codes = list(d.promo_codes)
@@ -150,16 +150,17 @@ def order(row: r.OrderRow) -> Order:
         payment_status=PaymentStatus(row.payment_status), fulfillment_status=FulfillmentStatus(row.fulfillment_status),
         external_id=row.external_id, canceled_at=row.canceled_at, completed_at=row.completed_at,
         archived_at=row.archived_at, created_at=row.created_at, refunded_total=row.refunded_total,
-        no_notification=row.no_notification,
+        no_notification=row.no_notification, staff_id=row.staff_id, approver_id=row.approver_id,
         payments=[Payment(id=p.id, kind=TenderKind(p.kind), amount=p.amount, amount_tendered=p.amount_tendered,
-                          change_given=p.change_given, reference=p.reference, created_at=p.created_at)
+                          change_given=p.change_given, reference=p.reference, created_at=p.created_at,
+                          staff_id=p.staff_id)
                   for p in row.payments])
 
 
 def apply_order(o: Order, row: r.OrderRow) -> None:
     for name in ("display_id", "draft_order_id", "currency_code", "region_id", "invoice_number", "email",
                  "customer_id", "external_id", "canceled_at", "completed_at", "archived_at", "created_at",
-                 "refunded_total", "no_notification"):
+                 "refunded_total", "no_notification", "staff_id", "approver_id"):
         setattr(row, name, getattr(o, name))
     row.status = o.status.value
     row.payment_status = o.payment_status.value
@@ -169,4 +170,5 @@ def apply_order(o: Order, row: r.OrderRow) -> None:
         if p.id not in existing:  # payments are facts: recorded once, never edited
             row.payments.append(r.PaymentRow(id=p.id, kind=p.kind.value, amount=p.amount,
                                              amount_tendered=p.amount_tendered, change_given=p.change_given,
-                                             reference=p.reference, created_at=p.created_at))
+                                             reference=p.reference, created_at=p.created_at,
+                                             staff_id=p.staff_id))

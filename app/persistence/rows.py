@@ -203,6 +203,7 @@ class DraftOrderRow(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     search_text: Mapped[str] = mapped_column(default="")
+    staff_id: Mapped[str | None]
     shipping_address: Mapped[AddressRow | None] = relationship(foreign_keys=[shipping_address_id])
     billing_address: Mapped[AddressRow | None] = relationship(foreign_keys=[billing_address_id])
     items: Mapped[list[LineItemRow]] = relationship(
@@ -268,6 +269,8 @@ class OrderRow(Base):
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
     search_text: Mapped[str] = mapped_column(default="")
+    staff_id: Mapped[str | None]
+    approver_id: Mapped[str | None]
     payments: Mapped[list[PaymentRow]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="PaymentRow.id")
 
@@ -282,6 +285,7 @@ class PaymentRow(Base):
     change_given: Mapped[Decimal]
     reference: Mapped[str | None]
     created_at: Mapped[datetime]
+    staff_id: Mapped[str | None]
     order: Mapped[OrderRow] = relationship(back_populates="payments")
 
 
@@ -317,7 +321,42 @@ class PrintRow(Base):
     archive_path: Mapped[str | None]
     destination: Mapped[str | None]  # printer name, file or escpos host
     printed_at: Mapped[datetime]
+    staff_id: Mapped[str | None]
+    approver_id: Mapped[str | None]
     __table_args__ = (UniqueConstraint("order_id", "kind", "copy_number", name="uq_prints_order_kind_copy"),)
+
+
+
+# -- staff and the audit log (0004) ------------------------------------------------------------
+class StaffRow(Base):
+    """A staff account. The PIN is only ever here as a salted scrypt hash with its parameters."""
+
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    name_key: Mapped[str] = mapped_column(unique=True)  # the name folded, so "ann" and "Ann" are one
+    role: Mapped[str]
+    pin_hash: Mapped[str]
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Append-only (triggers refuse UPDATE and DELETE); the hash chain shows any edit anyway.
+    Everything hashed is stored as text, exactly as it was hashed."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str]
+    till: Mapped[str]
+    staff_id: Mapped[str | None]
+    action: Mapped[str] = mapped_column(index=True)
+    subject: Mapped[str | None]
+    details: Mapped[str]  # canonical JSON
+    prev_hash: Mapped[str]
+    hash: Mapped[str]
 
 
 Index("ix_variants_search", VariantRow.search_text)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from app.domain.changes import ChangeLog, Changes
+from app.domain.staff import Actor
 
 from .repositories import (
     SqlCatalogRepository,
@@ -20,6 +21,7 @@ from .repositories import (
     SqlPrintRepository,
     SqlSettingsRepository,
 )
+from .repositories.staff import SqlAuditRepository, SqlStaffRepository
 
 
 class SqlUnitOfWork:
@@ -34,9 +36,12 @@ class SqlUnitOfWork:
     orders: SqlOrderRepository
     outbox: SqlOutboxRepository
     prints: SqlPrintRepository
+    staff: SqlStaffRepository
+    audit: SqlAuditRepository
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session], actor: Actor | None = None) -> None:
         self._factory = session_factory
+        self._actor = actor
         self._session: Session | None = None
         self._log = ChangeLog()
 
@@ -51,6 +56,8 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(s, log)
         self.outbox = SqlOutboxRepository(s, log)
         self.prints = SqlPrintRepository(s, log)
+        self.staff = SqlStaffRepository(s, log)
+        self.audit = SqlAuditRepository(s, log)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -60,6 +67,11 @@ class SqlUnitOfWork:
         finally:
             s.close()
             self._session = None
+
+    @property
+    def actor(self) -> Actor | None:
+        """The signed-in staff member this unit of work acts for (None: nobody, or staff is off)."""
+        return self._actor
 
     @property
     def changes(self) -> Changes:

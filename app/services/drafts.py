@@ -11,10 +11,13 @@ from app.domain.catalog import PromotionTarget, Variant
 from app.domain.changes import OpResult
 from app.domain.draft_order import DraftOrder, LineItem, ShippingMethod
 from app.domain.errors import InvalidValue, NotFound
+from app.domain.permissions import GuardedAction
 from app.domain.pricing import prices_include_tax
 from app.domain.promotions import find_promotion
 from app.domain.tax import check_addresses_in_region
 
+from . import guard
+from .audit import record as audit_record
 from .commands import (
     AddLineItem,
     AddressInput,
@@ -60,6 +63,8 @@ def _line_item(uow: UnitOfWork, draft: DraftOrder, item: DraftItemInput, prefix:
         v = _resolve_variant(uow, item, prefix)
         price = v.price_in(draft.currency_code)
         custom = item.unit_price is not None
+        if custom and item.unit_price != price:
+            _price_override(uow, draft, v.display_title, price, item.unit_price)
         if price is None and not custom:
             raise InvalidValue(f"{v.display_title} has no price in {draft.currency_code.upper()}",
                                field=f"{prefix}variant_id")
@@ -93,6 +98,13 @@ def _shipping_method(uow: UnitOfWork, draft: DraftOrder, m: ShippingMethodInput 
                           is_tax_inclusive=incl)
 
 
+def _price_override(uow: UnitOfWork, draft: DraftOrder, title: str, was: object, now: object) -> None:
+    """A catalog item sold at another price than the catalog's: guarded, and logged."""
+    permit = guard.require(uow, GuardedAction.PRICE_OVERRIDE, draft.id)
+    audit_record(uow, "price_override", draft.id, {"item": title, "catalog_price": was, "price": now,
+                                                   "approver_id": permit.approver_id if permit else None})
+
+
 def _default_region_id(uow: UnitOfWork) -> str:
     rid = uow.settings.get("default_region_id")
     if rid:
@@ -104,6 +116,9 @@ def _default_region_id(uow: UnitOfWork) -> str:
 
 
 def _save(uow: UnitOfWork, draft: DraftOrder, *, new: bool = False) -> Edited:
+    staff_id = guard.staff_id(uow)  # staff on: someone is signed in
+    if draft.staff_id is None:
+        draft.staff_id = staff_id
     draft.updated_at = clock.now()
     region = uow.catalog.region(draft.region_id)
     check_addresses_in_region(region, shipping_address=draft.shipping_address, billing_address=draft.billing_address)
@@ -223,8 +238,15 @@ def add_line_item(cmd: AddLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
 
 def update_line_item(cmd: UpdateLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
     c = parse(UpdateLineItem, cmd)
-    return _edit(uow, c.draft_id, lambda draft: draft.update_item(
-        c.item_id, quantity=c.quantity, unit_price=c.unit_price, title=c.title, metadata=c.metadata), editable=False)
+
+    def change(draft: DraftOrder) -> None:
+        line = next((i for i in draft.items if i.id == c.item_id), None)
+        if line is not None and line.variant_id and c.unit_price is not None and c.unit_price != line.unit_price:
+            _price_override(uow, draft, line.title, line.unit_price, c.unit_price)
+        draft.update_item(c.item_id, quantity=c.quantity, unit_price=c.unit_price, title=c.title,
+                          metadata=c.metadata)
+
+    return _edit(uow, c.draft_id, change, editable=False)
 
 
 def remove_line_item(cmd: RemoveLineItem | dict[str, Any], uow: UnitOfWork) -> Edited:
@@ -277,6 +299,7 @@ def cancel_draft(draft_id: str, uow: UnitOfWork) -> Edited:
 def delete_draft(draft_id: str, uow: UnitOfWork) -> OpResult[str]:
     with uow:
         draft = uow.drafts.get(draft_id)
+        guard.staff_id(uow)
         if draft.order_id is not None:
             raise InvalidValue(f"draft #{draft.display_id} was paid (order {draft.order_id}) and cannot be deleted",
                                field="id")

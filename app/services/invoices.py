@@ -14,6 +14,7 @@ from app.domain import clock
 from app.domain.address import Address
 from app.domain.address_format import PostalAddress, address_lines
 from app.domain.money import mul, round_money
+from app.domain.permissions import GuardedAction
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.document import (
     InvoiceDocument,
@@ -27,6 +28,8 @@ from app.printing.document import (
 from app.printing.phones import format_phone
 from app.printing.render import render_invoice_a4, render_receipt
 
+from . import guard
+from .audit import record as audit_record
 from .context import UnitOfWork
 from .dto import LineItemDTO, OrderDTO
 from .dto_builders import order_dto
@@ -150,6 +153,9 @@ def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
     with uow:
         order = order_dto(uow, uow.orders.get(order_id))
         copy_number = uow.prints.count(order_id, kind)
+        # The original and the first copy are free; the second reprint on is a guarded action.
+        permit = guard.require(uow, GuardedAction.REPRINT, order_id) if copy_number >= 2 else None
+        staff_id = permit.staff_id if permit else guard.staff_id(uow)
         while True:
             pdf = render(invoice_document(order, settings, copy_number), kind)
             try:
@@ -159,7 +165,12 @@ def print_document(order_id: str, kind: str, uow: UnitOfWork, archive_dir: Path,
                 # A file without a recorded print: a crash between archiving and committing. It was
                 # produced, so it counts as a copy; the next number is free.
                 copy_number += 1
-        uow.prints.record(order_id, kind, copy_number, str(path), destination, clock.now())
+        uow.prints.record(order_id, kind, copy_number, str(path), destination, clock.now(), staff_id=staff_id,
+                          approver_id=permit.approver_id if permit else None)
+        if copy_number >= 1:
+            audit_record(uow, "reprint", order_id, {"kind": kind, "copy_number": copy_number,
+                                                    "invoice_number": order.invoice_number,
+                                                    "approver_id": permit.approver_id if permit else None})
         uow.commit()
         return PrintedDocument(order_id=order_id, kind=kind, copy_number=copy_number, pdf=pdf, archive_path=path)
 

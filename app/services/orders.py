@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from app.domain import clock, ids
@@ -9,7 +10,10 @@ from app.domain.changes import OpResult
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
 from app.domain.order import Order, OrderStatus, PaymentStatus, TenderKind
 from app.domain.payments import Tender, settle
+from app.domain.permissions import GuardedAction
 
+from . import guard
+from .audit import record as audit_record
 from .commands import MarkPaid
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -25,13 +29,15 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
         draft.ensure_payable()
+        staff_id = guard.staff_id(uow)
         priced = price(uow, draft, strict=True)
         due = priced.totals.amount_due
         tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
         if not tenders and due > 0:
             tenders = [Tender(kind=TenderKind.OTHER, amount=due)]
         now = clock.now()
-        payments = settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)
+        payments = [replace(p, staff_id=staff_id) for p in
+                    settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)]
         prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
         invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
         order = Order(
@@ -39,7 +45,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
             currency_code=draft.currency_code, region_id=draft.region_id, invoice_number=invoice_number,
             email=draft.email, customer_id=draft.customer_id, status=OrderStatus.PENDING,
             payment_status=PaymentStatus.CAPTURED, created_at=now, payments=payments,
-            no_notification=draft.no_notification_order)
+            no_notification=draft.no_notification_order, staff_id=staff_id)
         draft.complete(order.id, now)
         draft.updated_at = now
         uow.orders.add(order, totals_to_dict(priced.totals, priced.adjustments),
@@ -55,7 +61,17 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
 def _transition(order_id: str, uow: UnitOfWork, action: str) -> OpResult[OrderDTO]:
     with uow:
         order = uow.orders.get(order_id)
-        getattr(order, action)(clock.now())
+        if action == "cancel" and order.paid_total > 0:
+            getattr(order, action)(clock.now())  # the order's own rules first: no approval for a refused step
+            permit = guard.require(uow, GuardedAction.CANCEL_PAID_ORDER, order.id)
+            if permit is not None:
+                order.approver_id = permit.approver_id
+            audit_record(uow, "order_canceled", order.id, {
+                "invoice_number": order.invoice_number, "paid_total": order.paid_total,
+                "approver_id": permit.approver_id if permit else None})
+        else:
+            guard.staff_id(uow)
+            getattr(order, action)(clock.now())
         uow.orders.save(order)
         uow.flush()
         dto = order_dto(uow, order)

@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain.invoice_numbers import validate_prefix
+from app.domain.permissions import GuardedAction
 
+from . import guard
+from .audit import record as audit_record
 from .context import UnitOfWork
 from .errors import parse
 
@@ -59,6 +62,8 @@ class TillSettings(BaseModel):
 
 
 KEYS = tuple(TillSettings.model_fields)
+# Changing where the till syncs to is its own guarded action (GuardedAction.BACKEND).
+BACKEND_KEYS = ("backend_url", "backend_kind", "sync_interval_seconds")
 
 
 def load_settings(uow: UnitOfWork) -> TillSettings:
@@ -75,7 +80,18 @@ def save_settings(changes: dict[str, Any], uow: UnitOfWork) -> TillSettings:
             uow.catalog.region(merged.default_region_id)
         if merged.default_sales_channel_id:
             uow.catalog.sales_channel(merged.default_sales_channel_id)
-        for k, v in merged.model_dump(mode="json").items():
+        new = merged.model_dump(mode="json")
+        old = TillSettings.model_validate(current).model_dump(mode="json")
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        backend = {k: v for k, v in changed.items() if k in BACKEND_KEYS}
+        others = {k: v for k, v in changed.items() if k not in BACKEND_KEYS}
+        if backend:
+            guard.require(uow, GuardedAction.BACKEND)
+            audit_record(uow, "backend_changed", None, backend)
+        if others:
+            guard.require(uow, GuardedAction.SETTINGS)
+            audit_record(uow, "settings_changed", None, others)
+        for k, v in new.items():
             uow.settings.set(k, v)
         uow.commit()
         return merged

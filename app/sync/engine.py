@@ -275,7 +275,8 @@ class PushEngine:
             options.append(option)
         email = order.email or (self._customer_email(order) if order.customer_id else None)
         return OrderSnapshot(order=order, customer_id=data.get("customer_id") or None, email=email or None,
-                             variant_ids=variants, shipping_option_ids=tuple(options))
+                             variant_ids=variants, shipping_option_ids=tuple(options),
+                             staff=self.store.staff_of(order.id), audit_head=self.store.audit_head())
 
     def _step_draft(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if data.get("draft_id"):

@@ -56,6 +56,8 @@ class OrderSnapshot:
     email: str | None
     variant_ids: Mapping[str, str]  # local variant id -> the server's, where they differ
     shipping_option_ids: tuple[str, ...]  # one per shipping method of the order
+    staff: Mapping[str, str] | None = None  # who took it: id, name (and approver), None: staff off
+    audit_head: str | None = None  # the audit log's head hash when the order went out
 
 
 @dataclass(frozen=True)

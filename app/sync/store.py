@@ -100,11 +100,39 @@ class SyncStore:
             raise KeyError(outbox_id)
         if entry.state == ob.SYNCED:
             raise ValueError("this order is already on the shop server and cannot be discarded")
-        return self.update(outbox_id, state=ob.DISCARDED, next_attempt_at=None)
+        from app.domain.audit import AuditAction
+        from app.domain.permissions import GuardedAction
+        from app.services import audit, guard
+
+        with self._uow() as uow:  # guarded and logged in the same transaction as the change
+            permit = guard.require(uow, GuardedAction.DISCARD_UNSYNCED, entry.order_id)
+            done = uow.outbox.update(outbox_id, {"state": ob.DISCARDED, "next_attempt_at": None}, self._clock())
+            audit.record(uow, AuditAction.UNSYNCED_DISCARDED, entry.order_id, {
+                "outbox_id": outbox_id, "kind": entry.kind, "step": entry.step, "last_error": entry.last_error,
+                "approver_id": permit.approver_id if permit else None})
+            uow.commit()
+            return done
 
     # -- the order as it is pushed -------------------------------------------------------
     def order(self, order_id: str) -> OrderDTO:
         return get_order(order_id, self._uow())
+
+    def staff_of(self, order_id: str) -> dict[str, str] | None:
+        """Who took the order's payment (and who approved), as pushed in ``tilldesk_staff``."""
+        with self._uow() as uow:
+            order = uow.orders.get(order_id)
+            if order.staff_id is None:
+                return None
+            who = {"id": order.staff_id, "name": uow.staff.get(order.staff_id).name}
+            if order.approver_id:
+                who |= {"approver_id": order.approver_id, "approver": uow.staff.get(order.approver_id).name}
+            return who
+
+    def audit_head(self) -> str | None:
+        """The audit log's newest hash, pushed with each order as ``tilldesk_audit_head``."""
+        with self._uow() as uow:
+            head = uow.audit.head()
+            return head.hash if head else None
 
     def any_shipping_option(self, region_id: str) -> str | None:
         with self._uow() as uow:

@@ -95,6 +95,11 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         "tilldesk_tenders": [{"kind": str(getattr(p.kind, "value", p.kind)), "amount": decimal_str(p.amount),
                               "reference": p.reference} for p in order.payments],
     }
+    # Who sold it, and the audit log's head as it stood: a log rewritten later no longer holds it.
+    if snapshot.staff:
+        body["metadata"]["tilldesk_staff"] = dict(snapshot.staff)
+    if snapshot.audit_head:
+        body["metadata"]["tilldesk_audit_head"] = snapshot.audit_head
     if order.metadata:
         body["metadata"] = {**{k: v for k, v in order.metadata.items()}, **body["metadata"]}
     return body
