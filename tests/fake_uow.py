@@ -28,6 +28,7 @@ from app.persistence import records as rec
 from app.persistence import rows as r
 from app.persistence.uow import SqlUnitOfWork
 from app.services.context import UnitOfWork
+from tests.fake_shifts import FakeShiftRepository, ShiftState
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _State:
     orders: dict[str, tuple[Order, dict[str, Any], str]] = field(default_factory=dict)
     outbox: dict[str, OutboxEntry] = field(default_factory=dict)
     prints: list[PrintRecord] = field(default_factory=list)
+    shifts: ShiftState = field(default_factory=ShiftState)
 
 
 def _matches(text: str, q: str | None) -> bool:
@@ -374,6 +376,7 @@ class FakeUnitOfWork:
     orders: FakeOrderRepository
     outbox: FakeOutboxRepository
     prints: FakePrintRepository
+    shifts: FakeShiftRepository
 
     def __init__(self, shop: FakeShop) -> None:
         self.shop = shop
@@ -391,6 +394,7 @@ class FakeUnitOfWork:
         self.orders = FakeOrderRepository(st, log)
         self.outbox = FakeOutboxRepository(st, log)
         self.prints = FakePrintRepository(st, log)
+        self.shifts = FakeShiftRepository(st.shifts, st.orders, log)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -8,6 +8,8 @@ from .orders import SqlOrderRepository
 from .outbox import SqlOutboxRepository
 from .prints import SqlPrintRepository
 from .settings import SqlSettingsRepository
+from .shifts import SqlShiftRepository
 
 __all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
-           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository"]
+           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository",
+           "SqlShiftRepository"]
