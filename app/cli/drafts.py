@@ -128,4 +128,8 @@ def cmd_draft(args: argparse.Namespace) -> None:
         emit({"id": deleted, "object": "draft-order", "deleted": True})
     elif action == "mark-paid":
         tenders = [parse_tender(t) for t in args.tender or []]
-        emit({"order": serialize.order(orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value)})
+        order = orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value
+        from app.services import drawer
+
+        drawer.after_payment(order, app.uow())  # the sale is saved; a drawer that fails to open is logged
+        emit({"order": serialize.order(order)})

@@ -7,7 +7,7 @@ taxes, so the printed gross, net and tax lines add up to the cent by constructio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -198,12 +198,12 @@ def build_report(*, kind: str, z_number: int | None, shift_id: str, till_id: str
         other_currencies=tuple(sorted(others.items())))
 
 
-def _m(d: Decimal | None) -> str | None:
-    return None if d is None else decimal_str(d)
+def report_to_dict(r: ShiftReport, amount: Callable[[Decimal], Any] = decimal_str) -> dict[str, Any]:
+    """The report as JSON-ready values: amounts as decimal text (for storage), never floats; the
+    command line passes `amount` to keep them Decimal, which it writes as exact JSON numbers."""
+    def _m(d: Decimal | None) -> Any:
+        return None if d is None else amount(d)
 
-
-def report_to_dict(r: ShiftReport) -> dict[str, Any]:
-    """The report as JSON-ready values: amounts as decimal text, never floats."""
     return {
         "kind": r.kind, "z_number": r.z_number, "shift_id": r.shift_id, "till_id": r.till_id,
         "currency_code": r.currency_code, "opened_at": r.opened_at.isoformat(), "at": r.at.isoformat(),
@@ -213,7 +213,8 @@ def report_to_dict(r: ShiftReport) -> dict[str, Any]:
         "expected_total": _m(r.expected_total), "counted_total": _m(r.counted_total),
         "difference_total": _m(r.difference_total),
         "sales_count": r.sales_count, "gross": _m(r.gross), "net": _m(r.net), "tax_total": _m(r.tax_total),
-        "taxes": [{"code": t.code, "name": t.name, "rate": _m(t.rate), "amount": _m(t.amount)} for t in r.taxes],
+        "taxes": [{"code": t.code, "name": t.name, "rate": decimal_str(t.rate), "amount": _m(t.amount)}
+                  for t in r.taxes],
         "discounts": _m(r.discounts), "refunds_count": r.refunds_count, "refunds_total": _m(r.refunds_total),
         "cancelled_count": r.cancelled_count, "cancelled_total": _m(r.cancelled_total),
         "cash_in_total": _m(r.cash_in_total), "cash_out_total": _m(r.cash_out_total),

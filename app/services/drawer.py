@@ -79,7 +79,8 @@ def open_drawer(cmd: OpenDrawer | dict[str, Any], uow: UnitOfWork, send: Sender 
 
 def after_payment(order: OrderDTO, uow: UnitOfWork, send: Sender = _network_send,
                   staff_id: str | None = None) -> OpResult[DrawerOpening] | None:
-    """Opens the drawer after Mark Paid when cash changed hands; nothing for card-only sales."""
-    if not any(p.kind is TenderKind.CASH for p in order.payments):
+    """Opens the drawer after Mark Paid when cash changed hands and a receipt printer is set up
+    (without one the drawer is opened by hand and there is nothing to send or record)."""
+    if not any(p.kind is TenderKind.CASH for p in order.payments) or not load_settings(uow).escpos_host:
         return None
     return _pulse(uow, DrawerReason.CASH_PAYMENT, order.invoice_number, staff_id, send)
