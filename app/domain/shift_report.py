@@ -150,7 +150,7 @@ def build_report(*, kind: str, z_number: int | None, shift_id: str, till_id: str
 
     names = set(opening_float) | set(taken) | set(refunded) | set(counted or {}) | {TenderKind.CASH.value}
     tenders = []
-    for t in sorted(names, key=lambda n: (TENDER_ORDER.index(n) if n in TENDER_ORDER else 99, n)):
+    for t in sorted(names, key=_tender_key):
         flt = opening_float.get(t, ZERO)
         is_cash = t == TenderKind.CASH.value
         t_in, t_out = (cash_in, cash_out) if is_cash else (ZERO, ZERO)
@@ -229,6 +229,15 @@ def _d(v: Any) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
+def _tender_key(name: str) -> tuple[int, str]:
+    return (TENDER_ORDER.index(name) if name in TENDER_ORDER else 99, name)
+
+
+def _in_order(tenders: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    # JSON objects come back with their keys sorted: put cash, card, other back in till order.
+    return sorted(tenders.items(), key=lambda kv: _tender_key(kv[0]))
+
+
 def report_from_dict(d: Mapping[str, Any]) -> ShiftReport:
     """A stored Z report back as the value the printers take (reprints read the frozen figures)."""
     def dd(v: Any) -> Decimal:
@@ -241,7 +250,7 @@ def report_from_dict(d: Mapping[str, Any]) -> ShiftReport:
         tenders=tuple(TenderLine(tender=k, opening_float=dd(v["float"]), sales=dd(v["sales"]),
                                  refunds=dd(v["refunds"]), cash_in=dd(v["cash_in"]), cash_out=dd(v["cash_out"]),
                                  expected=dd(v["expected"]), counted=_d(v["counted"]),
-                                 difference=_d(v["difference"])) for k, v in d["tenders"].items()),
+                                 difference=_d(v["difference"])) for k, v in _in_order(d["tenders"])),
         sales_count=d["sales_count"], gross=dd(d["gross"]), net=dd(d["net"]),
         taxes=tuple(TaxRateLine(code=t["code"], name=t["name"], rate=dd(t["rate"]), amount=dd(t["amount"]))
                     for t in d["taxes"]),

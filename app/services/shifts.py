@@ -16,7 +16,7 @@ from pydantic import Field
 from app.domain import clock, ids
 from app.domain.changes import OpResult
 from app.domain.errors import InvalidTransition, InvalidValue
-from app.domain.money import ZERO
+from app.domain.money import ZERO, money_str
 from app.domain.order import Payment, TenderKind
 from app.domain.shift_report import ShiftReport, build_report, report_from_dict, report_to_dict
 from app.domain.shifts import CashMovement, MovementKind, Shift, amount, reason_text, tender_amounts
@@ -143,7 +143,8 @@ def move_cash(kind: MovementKind, cmd: MoveCash | dict[str, Any], uow: UnitOfWor
         if kind is MovementKind.CASH_OUT:
             cash = next(t for t in _report(uow, sh, "X", None, None).tenders if t.tender == TenderKind.CASH.value)
             if amt > cash.expected:
-                raise InvalidValue(f"is more than the {cash.expected} cash the drawer should hold", field="amount")
+                raise InvalidValue(f"is more than the {money_str(cash.expected, sh.currency_code)} cash the "
+                                  "drawer should hold", field="amount")
         m = CashMovement(id=ids.new_id("cashmv"), shift_id=sh.id, kind=kind, amount=amt, reason=reason,
                          created_at=clock.now(), staff_id=cmd.staff_id)
         uow.shifts.add_movement(m)
