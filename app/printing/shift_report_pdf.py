@@ -66,7 +66,7 @@ def _rows(report: ShiftReport, head: ReportHeader) -> list[tuple[str, list[tuple
               (f"Cancelled orders ({report.cancelled_count})", money(report.cancelled_total))]
     for cur, n in report.other_currencies:
         sales.append((f"Sales in {cur.upper()} (not counted here)", str(n)))
-    sections.append(("Sales", sales))
+    sections.append(("Sales summary", sales))
     if report.staff:
         sections.append(("Staff", [(f"{s.staff_id or 'No staff'} ({s.sales})", money(s.gross)) for s in report.staff]))
     return sections
