@@ -112,9 +112,10 @@ def test_one_open_shift_and_cash_moves_need_one(shop: Any) -> None:
 def test_mark_paid_needs_an_open_shift_only_when_the_till_says_so(app: Any, db_path: Path) -> None:
     paid = pay(app, None, cash("60"))  # default off: works as before, no shift
     assert paid.invoice_number
-    with app.uow() as uow:
-        uow.settings.set(shifts.REQUIRE_SHIFT_KEY, True)
-        uow.commit()
+    from app.services.settings import load_settings, save_settings
+
+    assert load_settings(app.uow()).require_shift is False
+    save_settings({shifts.REQUIRE_SHIFT_KEY: True}, app.uow())
     d = create_draft(app)
     before = db_fingerprint(db_path)
     with pytest.raises(DomainError, match="shift: no shift is open"):
