@@ -30,6 +30,7 @@ from app.persistence import records as rec
 from app.persistence import rows as r
 from app.persistence.uow import SqlUnitOfWork
 from app.services.context import UnitOfWork
+from tests.fake_shifts import FakeShiftRepository, ShiftState
 
 
 @dataclass
@@ -50,6 +51,7 @@ class _State:
     prints: list[PrintRecord] = field(default_factory=list)
     staff: dict[str, StaffMember] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    shifts: ShiftState = field(default_factory=ShiftState)
 
 
 def _matches(text: str, q: str | None) -> bool:
@@ -425,6 +427,7 @@ class FakeUnitOfWork:
     prints: FakePrintRepository
     staff: FakeStaffRepository
     audit: FakeAuditRepository
+    shifts: FakeShiftRepository
 
     def __init__(self, shop: FakeShop, actor: Actor | None = None) -> None:
         self.shop = shop
@@ -445,6 +448,7 @@ class FakeUnitOfWork:
         self.prints = FakePrintRepository(st, log)
         self.staff = FakeStaffRepository(st, log)
         self.audit = FakeAuditRepository(st, log)
+        self.shifts = FakeShiftRepository(st.shifts, st.orders, log)
         return self
 
     @property

@@ -142,5 +142,8 @@ def cmd_draft(args: argparse.Namespace) -> None:
     elif action == "mark-paid":
         tenders = [parse_tender(t) for t in args.tender]
         order = orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value
+        from app.services import drawer
+
+        drawer.after_payment(order, app.uow())  # the sale is saved; a drawer that fails to open is logged
         emit({"order": serialize.order(order)},
              done=f"the draft was paid: order #{order.display_id}, invoice {order.invoice_number}")

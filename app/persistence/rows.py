@@ -285,7 +285,9 @@ class PaymentRow(Base):
     change_given: Mapped[Decimal]
     reference: Mapped[str | None]
     created_at: Mapped[datetime]
-    staff_id: Mapped[str | None]
+    staff_id: Mapped[str | None]  # who took it (0004)
+    # The shift the payment was taken in (None: no shift was open; 0005).
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shifts.id"), index=True, default=None)
     order: Mapped[OrderRow] = relationship(back_populates="payments")
 
 
@@ -357,6 +359,51 @@ class AuditRow(Base):
     details: Mapped[str]  # canonical JSON
     prev_hash: Mapped[str]
     hash: Mapped[str]
+# -- shifts and the cash drawer ----------------------------------------------------------------
+class ShiftRow(Base):
+    """A till's shift. The Z report is written in the same commit that closes it."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (UniqueConstraint("till_id", "z_number", name="uq_shifts_till_z"),)
+    id: Mapped[str] = mapped_column(primary_key=True)
+    till_id: Mapped[str]
+    currency_code: Mapped[str]
+    opening_float: Mapped[dict[str, Any]]  # tender -> decimal text
+    opened_at: Mapped[datetime] = mapped_column(index=True)
+    opened_by: Mapped[str | None]  # staff id, no foreign key until staff accounts exist
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None]
+    counted: Mapped[dict[str, Any] | None] = mapped_column(JSONText, nullable=True)
+    z_number: Mapped[int | None]
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSONText, nullable=True)
+
+
+class CashMovementRow(Base):
+    __tablename__ = "cash_movements"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"), index=True)
+    kind: Mapped[str]  # in | out
+    amount: Mapped[Decimal]
+    reason: Mapped[str]
+    staff_id: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class DrawerOpeningRow(Base):
+    """Every time the drawer was told to open, and why: a cash payment or refund, or 'no sale'."""
+
+    __tablename__ = "drawer_openings"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    reason: Mapped[str]
+    note: Mapped[str | None]
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shifts.id"), index=True)
+    staff_id: Mapped[str | None]
+    destination: Mapped[str | None]
+    error: Mapped[str | None]
+    created_at: Mapped[datetime]
 
 
 Index("ix_variants_search", VariantRow.search_text)
+# One open shift per till, kept by the database itself: a second open is refused even if two
+# processes race past the service's own check.
+Index("uq_shifts_open_till", ShiftRow.till_id, unique=True, sqlite_where=ShiftRow.closed_at.is_(None))

@@ -20,6 +20,7 @@ from .repositories import (
     SqlOutboxRepository,
     SqlPrintRepository,
     SqlSettingsRepository,
+    SqlShiftRepository,
 )
 from .repositories.staff import SqlAuditRepository, SqlStaffRepository
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     prints: SqlPrintRepository
     staff: SqlStaffRepository
     audit: SqlAuditRepository
+    shifts: SqlShiftRepository
 
     def __init__(self, session_factory: Callable[[], Session], actor: Actor | None = None) -> None:
         self._factory = session_factory
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.prints = SqlPrintRepository(s, log)
         self.staff = SqlStaffRepository(s, log)
         self.audit = SqlAuditRepository(s, log)
+        self.shifts = SqlShiftRepository(s, log)
         return self
 
     def __exit__(self, *exc: object) -> None:

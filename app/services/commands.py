@@ -290,6 +290,7 @@ class TenderInput(Command):
 class MarkPaid(Command):
     draft_id: str
     tenders: list[TenderInput] = Field(default_factory=list, max_length=20)
+    staff_id: Annotated[str | None, Field(max_length=100)] = None  # who took the payment (staff accounts later)
 
 
 class OrderQuery(Command):

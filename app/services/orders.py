@@ -19,17 +19,19 @@ from .context import UnitOfWork
 from .dto import OrderDTO
 from .dto_builders import order_dto, price, search_text
 from .errors import parse
+from .shifts import attach_payments, shift_for_payment
 from .snapshot import totals_to_dict
 
 
 def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:
-    """Completes the draft and creates the order, its payments, its invoice number and its
-    outbox row in ONE commit: after a crash either all of it is on disk or none of it."""
+    """Completes the draft and creates the order, its payments (in the open shift, if any), its
+    invoice number and its outbox row in ONE commit: after a crash either all of it is on disk or none of it."""
     cmd = parse(MarkPaid, cmd)
     with uow:
         draft = uow.drafts.get(cmd.draft_id)
         draft.ensure_payable()
         staff_id = guard.staff_id(uow)
+        shift = shift_for_payment(uow)  # refuses here, before anything is written, if a shift is required
         priced = price(uow, draft, strict=True)
         due = priced.totals.amount_due
         tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
@@ -53,6 +55,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
         uow.drafts.save(draft, search_text(uow, draft, invoice_number))
         uow.outbox.enqueue(order.id, now)
         uow.flush()
+        attach_payments(uow, shift, staff_id or cmd.staff_id, payments)
         dto = order_dto(uow, order)
         uow.commit()
         return OpResult(dto, uow.changes)

@@ -54,6 +54,8 @@ class TillSettings(BaseModel):
     backend_url: str | None = None
     backend_kind: str = "medusa-v2"
     sync_interval_seconds: Annotated[int, Field(ge=30, le=86400)] = 300
+    # counter: Mark Paid refuses without an open shift (services.shifts.shift_required)
+    require_shift: bool = False
 
     @field_validator("invoice_prefix")
     @classmethod

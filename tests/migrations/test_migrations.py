@@ -33,8 +33,15 @@ def revision(path: Path) -> str:
     return q(path, "SELECT version_num FROM alembic_version")[0][0]
 
 
-def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
-    return {t: sorted(q(path, f'SELECT * FROM "{t}"')) for t in KEPT}
+def snapshot(path: Path, like: dict[str, list[tuple]] | None = None) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of the kept tables. With `like` (an older snapshot), only as many columns as it
+    has: migrations append new columns (payments.shift_id in 0005), older values stay as they were."""
+    out = {}
+    for t in KEPT:
+        rows = q(path, f'SELECT * FROM "{t}"')
+        width = len(like[t][0]) if like and like[t] else None
+        out[t] = sorted(r[:width] for r in rows)
+    return out
 
 
 def kept(after: dict[str, list[tuple]], before: dict[str, list[tuple]]) -> bool:  # type: ignore[type-arg]
@@ -198,3 +205,34 @@ def test_0003_keys_the_outbox_by_order_and_kind_and_keeps_every_row(tmp_path: Pa
     finally:
         con.close()
     assert sorted(r[0] for r in q(db, f"SELECT kind FROM outbox WHERE order_id = '{pushed}'")) == ["push_order", "refund"]
+
+
+def test_0005_adds_shifts_and_keeps_every_payment_and_unsynced_sale(tmp_path: Path) -> None:
+    from app.services import shifts
+
+    db = tmp_path / "till.sqlite"
+    build(db, paid=2)
+    empty_at_revision(db, "0003")  # the till as main left it before shifts
+    assert revision(db) == "0003"
+    before = snapshot(db)
+    payments = sorted(q(db, "SELECT * FROM payments"))
+    assert len(payments) >= 2
+
+    app = start(db)
+    try:
+        assert revision(db) == head_revision() == "0005"
+        assert snapshot(db, before) == before
+        # every payment kept, column for column, with no shift and no staff member
+        assert sorted(r[:len(payments[0])] for r in q(db, "SELECT * FROM payments")) == payments
+        assert q(db, "SELECT DISTINCT shift_id, staff_id FROM payments") == [(None, None)]
+        assert q(db, "SELECT count(*) FROM shifts") == [(0,)]
+        assert q(db, "SELECT state FROM outbox") == [("queued",), ("queued",)]
+        # and the upgraded till takes a shift, a sale in it and a Z report
+        sh = shifts.open_shift({"floats": {"cash": "100.00"}, "currency_code": "usd"}, app.uow()).value.shift
+        order = mark_paid(app, create_draft(app).id, {"kind": "cash", "amount": "100"})
+        z = shifts.close_shift({"counted": {"cash": str(100 + order.payments[0].amount)}}, app.uow()).value
+        assert z.z_number == 1 and z.sales_count == 1 and z.difference_total == 0
+        assert q(db, f"SELECT shift_id FROM payments WHERE order_id = '{order.id}'") == [(sh.id,)]
+    finally:
+        app.close()
+    assert q(db, "PRAGMA foreign_key_check") == [] and q(db, "PRAGMA integrity_check") == [("ok",)]

@@ -102,7 +102,7 @@ def test_a_guarded_command_needs_an_approver(cli: Cli, tmp_path: Path) -> None:
     body.write_text(json.dumps(draft_body()))
     cam = {"pin": "3333"}
     draft = cli("draft", "create", str(body), "--staff", "Cam", **cam)[1]["draft_order"]
-    order = cli("draft", "mark-paid", draft["id"], "--staff", "Cam", **cam)[1]["order"]
+    order = cli("draft", "mark-paid", draft["id"], "--tender", "cash=1000", "--staff", "Cam", **cam)[1]["order"]
     before = acted_on(cli.db)
     rc, _, err = cli("order", "cancel", order["id"], "--staff", "Cam", **cam)
     assert rc == 2 and err == "tilldesk: approver: cancel_paid_order needs a manager's approval\n"

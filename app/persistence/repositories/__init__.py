@@ -13,3 +13,8 @@ from .staff import SqlAuditRepository, SqlStaffRepository
 __all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
            "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository",
            "SqlStaffRepository", "SqlAuditRepository"]
+from .shifts import SqlShiftRepository
+
+__all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
+           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository",
+           "SqlShiftRepository"]
