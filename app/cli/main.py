@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.cli import catalog, drafts, orders
+from app.cli import catalog, drafts, orders, refunds
 from app.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, BadInput, fail, version
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Register = Callable[[Any, argparse.ArgumentParser], None]
 
 # Each command group adds its subcommands in this order (the order `tilldesk --help` lists them).
-COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register)
+COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register, refunds.register)
 
 # Other packages (sync) add their subcommands too, loaded by name so this package does not import
 # them eagerly: `tilldesk draft list` stays fast.

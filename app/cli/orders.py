@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli import refunds
 from app.cli.common import BadInput, emit, open_app
 
 
@@ -20,9 +21,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ol.add_argument("--to", dest="date_to")
     ol.add_argument("--limit", type=int, default=50)
     ol.add_argument("--offset", type=int, default=0)
-    for name in ("show", "complete", "cancel", "archive"):
+    for name in ("show", "complete", "archive"):
         x = osub.add_parser(name, parents=[common], help=f"{name} an order")
         x.add_argument("id", help="order id, display id (#3) or invoice number")
+    refunds.register_order_actions(osub, common)
     order.set_defaults(func=cmd_order)
 
     inv = sub.add_parser("invoice", parents=[common], help="write an order's invoice or receipt as PDF")
@@ -36,6 +38,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_order(args: argparse.Namespace) -> None:
     from app.services import orders, queries, serialize
 
+    if args.action == "refund":
+        return refunds.cmd_refund(args)
+    if args.action == "cancel":
+        return refunds.cmd_cancel(args)
     app = open_app(args)
     if args.action == "list":
         page = queries.list_orders({"q": args.q, "status": args.status, "created_from": args.date_from,
@@ -48,8 +54,7 @@ def cmd_order(args: argparse.Namespace) -> None:
     if args.action == "show":
         order = orders.get_order(oid, app.uow())
     else:
-        act = {"complete": orders.complete_order, "cancel": orders.cancel_order,
-               "archive": orders.archive_order}[args.action]
+        act = {"complete": orders.complete_order, "archive": orders.archive_order}[args.action]
         order = act(oid, app.uow()).value
     emit({"order": serialize.order(order)})
 

@@ -18,6 +18,7 @@ from .repositories import (
     SqlOrderRepository,
     SqlOutboxRepository,
     SqlPrintRepository,
+    SqlRefundRepository,
     SqlSettingsRepository,
 )
 
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     orders: SqlOrderRepository
     outbox: SqlOutboxRepository
     prints: SqlPrintRepository
+    refunds: SqlRefundRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._factory = session_factory
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(s, log)
         self.outbox = SqlOutboxRepository(s, log)
         self.prints = SqlPrintRepository(s, log)
+        self.refunds = SqlRefundRepository(s, log)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -107,7 +107,7 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
         shipping_amount=(shipping.total if order.is_tax_inclusive else shipping.subtotal) if shipping else Decimal(0),
         tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,
                                 amount=x.amount) for x in t.taxes),
-        tenders=tenders, copy_number=copy_number)
+        tenders=tenders, copy_number=copy_number, cancelled=order.status == "canceled")
 
 
 def render(doc: InvoiceDocument, kind: str) -> bytes:

@@ -7,7 +7,9 @@ from .drafts import SqlDraftRepository
 from .orders import SqlOrderRepository
 from .outbox import SqlOutboxRepository
 from .prints import SqlPrintRepository
+from .refunds import SqlRefundRepository
 from .settings import SqlSettingsRepository
 
 __all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
-           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository"]
+           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlRefundRepository",
+           "SqlSettingsRepository"]
