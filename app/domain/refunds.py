@@ -73,9 +73,10 @@ class RefundableLine:
 @exact
 def cumulative_line_amount(line: RefundableLine, units: int, currency_code: str) -> Decimal:
     """What the first ``units`` units of a line give back, rounded to the currency."""
+    # A discount larger than the line (Medusa does not clamp it) gives nothing back, never less.
     if units >= line.quantity:
-        return round_money(line.refundable_total, currency_code)
-    return round_money(line.per_unit * units, currency_code)
+        return max(round_money(line.refundable_total, currency_code), ZERO)
+    return max(round_money(line.per_unit * units, currency_code), ZERO)
 
 
 # -- refunds and returns as recorded --------------------------------------------------------
@@ -217,8 +218,14 @@ def plan_refund(order: Order, lines: Sequence[RefundableLine], shipping_total: D
         # The last goods to go back take what is left of the payment: rounding per line, earlier
         # goodwill amounts and the order's rounding to the currency are settled here.
         adjustment = remaining - computed
+    unit = Decimal(1).scaleb(-minor_units(cur))
+    slack = unit * (len(refund_lines) + (1 if shipping_amount else 0))
+    if not leaves_nothing and extra == 0 and remaining < computed <= remaining + slack:
+        # Lines rounded one by one can add up to a few minor units more than the rounded total
+        # that was paid: never give back more than was paid.
+        adjustment = remaining - computed
     amount = computed + adjustment
-    if amount <= 0 and not request.everything:
+    if amount <= 0 and not (request.everything or request.items or request.shipping):
         raise InvalidValue("nothing to refund: choose items, the shipping or an amount", field="items")
     if amount > remaining:
         raise OverRefund(f"{money_str(amount, cur)} {cur.upper()} asked, only {money_str(remaining, cur)} "
