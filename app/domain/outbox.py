@@ -65,6 +65,10 @@ WRITABLE = frozenset({"state", "step", "data", "attempts", "last_error", "next_a
                       "server_order_id", "server_display_id"})
 
 
+class Withdrawn(Exception):
+    """The entry left the pending states under the sync's feet (a cancel withdrew its sale)."""
+
+
 def check_changes(changes: dict[str, Any]) -> None:
     """Refuses a change the outbox does not allow (an unknown column or state)."""
     bad = set(changes) - WRITABLE

@@ -153,8 +153,8 @@ def refund_order(cmd: RefundOrder | dict[str, Any], uow: UnitOfWork) -> OpResult
                                  [(i.line_id, i.quantity) for i in cmd.items])
             ret = OrderReturn(id=ids.new_id(RETURN_PREFIX), order_id=order.id, refund_id=refund.id, lines=lines,
                               restock=cmd.restock, created_at=now)
+            # Recorded here only: pushing returns to Medusa's returns workflow is not built yet.
             uow.refunds.add_return(ret)
-            _follow_up(uow, order.id, OutboxKind.RETURN, ret.id, now)
         uow.flush()
         dto = order_dto(uow, order)
         uow.commit()

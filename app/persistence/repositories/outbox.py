@@ -87,12 +87,17 @@ class SqlOutboxRepository(SqlRepository):
         got = dict(self.s.execute(select(r.OutboxRow.state, func.count()).group_by(r.OutboxRow.state)).all())
         return {st: int(got.get(st, 0)) for st in ob.STATES}
 
-    def update(self, outbox_id: str, changes: dict[str, Any], now: datetime) -> OutboxEntry:
-        """Writes some columns of one entry; ``data`` replaces the whole JSON object."""
+    def update(self, outbox_id: str, changes: dict[str, Any], now: datetime,
+               expect_states: Iterable[str] | None = None) -> OutboxEntry:
+        """Writes some columns of one entry; ``data`` replaces the whole JSON object. With
+        ``expect_states``, refuses (:class:`app.domain.outbox.Withdrawn`) an entry in another state,
+        checked inside the same write transaction."""
         ob.check_changes(changes)
         row = self.s.get(r.OutboxRow, outbox_id)
         if row is None:
             raise KeyError(outbox_id)
+        if expect_states is not None and row.state not in tuple(expect_states):
+            raise ob.Withdrawn(f"outbox entry {outbox_id} is {row.state}")
         self.log.outbox()
         self.log.order(row.order_id)
         for k, v in changes.items():
