@@ -199,3 +199,50 @@ def test_0003_keys_the_outbox_by_order_and_kind_and_keeps_every_row(tmp_path: Pa
     finally:
         con.close()
     assert sorted(r[0] for r in q(db, f"SELECT kind FROM outbox WHERE order_id = '{pushed}'")) == ["push_order", "refund"]
+
+
+def test_0006_adds_refunds_and_keys_the_outbox_by_subject_keeping_every_row(tmp_path: Path) -> None:
+    from app.services import refunds
+
+    db = tmp_path / "till.sqlite"
+    build(db, paid=2)
+    empty_at_revision(db, "0003")  # the till as main left it before refunds
+    assert revision(db) == "0003"
+    pushed, unsynced = sorted(r[0] for r in q(db, "SELECT order_id FROM outbox"))
+    con = sqlite3.connect(db)
+    con.execute("UPDATE outbox SET state = 'in_progress', step = 3, data = '{\"draft_id\": \"order_srv_1\"}' "
+                "WHERE order_id = ?", (unsynced,))
+    con.execute("UPDATE outbox SET state = 'synced', step = 6, server_order_id = 'order_srv_0' WHERE order_id = ?",
+                (pushed,))
+    con.commit()
+    con.close()
+    before = sorted(q(db, "SELECT * FROM outbox"))
+    orders_before = sorted(q(db, "SELECT * FROM orders"))
+
+    app = start(db)
+    try:
+        assert revision(db) == head_revision() == "0006"
+        width = len(before[0])
+        assert sorted(r[:width] for r in q(db, "SELECT * FROM outbox")) == before
+        assert [r[0] for r in q(db, "SELECT subject_id FROM outbox")] == ["", ""]
+        assert sorted(q(db, "SELECT * FROM orders")) == orders_before
+        assert q(db, "SELECT count(*) FROM refunds") == [(0,)] and q(db, "SELECT count(*) FROM returns") == [(0,)]
+        # the upgraded till refunds twice on one order: two entries of one kind, told apart by subject
+        o = orders.get_order(pushed, app.uow())
+        for _ in range(2):
+            refunds.refund_order({"order_id": o.id, "amount": "1.00",
+                                  "tenders": [{"kind": "cash", "amount": "1.00"}]}, app.uow())
+        kinds = sorted(r[0] for r in q(db, f"SELECT kind FROM outbox WHERE order_id = '{pushed}'"))
+        assert kinds == ["push_order", "push_refund", "push_refund"]
+        numbers = sorted(r[0] for r in q(db, "SELECT credit_note_number FROM refunds"))
+        assert [n[-6:] for n in numbers] == ["000001", "000002"]
+    finally:
+        app.close()
+    con = sqlite3.connect(db)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):  # the same (order, kind, subject) twice is refused
+            con.execute("INSERT INTO outbox (id, order_id, kind, subject_id, state, step, data, attempts, "
+                        "created_at, updated_at) SELECT 'sync_again', order_id, kind, subject_id, 'queued', 0, "
+                        "'{}', 0, created_at, updated_at FROM outbox WHERE kind = 'push_refund' LIMIT 1")
+    finally:
+        con.close()
