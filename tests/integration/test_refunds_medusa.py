@@ -1,7 +1,8 @@
 """Refunds and cancels pushed to a real Medusa 2.21.2, through the fault proxy: each exactly once
 (our refund id in the refund's note), and afterwards the server's refunded_total, payment_status
-and status equal the till's. Also checks the per-unit refundable amounts against the server's own
-``refundable_total_per_unit``."""
+and status equal the till's. (The per-unit refundable amounts are checked against vectors from
+Medusa's own code in tests/unit/test_refunds.py: the admin order GET did not return
+``refundable_total_per_unit`` with ``*items`` or ``*items.detail`` on 2.21.2.)"""
 
 from __future__ import annotations
 
@@ -108,19 +109,4 @@ def test_refunds_and_cancels_reach_medusa_once_with_equal_figures(medusa_server,
             assert srv["payment_status"] == mine.payment_status.value
             if order is second:
                 assert srv["status"] == "canceled" and mine.status.value == "canceled"
-        # Medusa's own per-unit refundable figure for the first order's first line, unreturned
-        sale = store.for_order(third.id)
-        srv = client.request("GET", f"/admin/orders/{sale.server_order_id}", params={"fields": MONEY})["order"]
-        with app.uow() as uow:
-            lines, _ = refundable_lines(uow, uow.orders.get(third.id))
-        checked = 0
-        for item in srv["items"]:
-            if item.get("refundable_total_per_unit") is None:
-                continue
-            checked += 1
-            raw = (item.get("raw_refundable_total_per_unit") or {}).get("value", item["refundable_total_per_unit"])
-            matches = [ln for ln in lines if round_money(ln.per_unit, third.currency_code)
-                       == round_money(Decimal(str(raw)), third.currency_code)]
-            assert matches, (item, [ln.per_unit for ln in lines])
-        assert checked == len(srv["items"]) > 0, srv["items"]
     app.close()
