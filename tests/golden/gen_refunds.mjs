@@ -79,5 +79,7 @@ const vectors = cases.map((c) => {
 });
 
 const out = path.join(here, "medusa_refund_vectors.json");
-fs.writeFileSync(out, JSON.stringify({ medusa_utils: pkg.version, vectors }, null, 1) + "\n");
+// One vector per line keeps the file short and its diffs readable.
+const body = vectors.map((v) => "  " + JSON.stringify(v)).join(",\n");
+fs.writeFileSync(out, `{"medusa_utils": "${pkg.version}", "vectors": [\n${body}\n]}\n`);
 console.log(`wrote ${vectors.length} vectors to ${out}`);
