@@ -22,8 +22,9 @@ from app.domain.changes import ChangeLog, Changes
 from app.domain.draft_order import DraftOrder
 from app.domain.errors import InvalidValue, NotFound
 from app.domain.order import Order
-from app.domain.outbox import QUEUED, OutboxEntry, OutboxKind
+from app.domain.outbox import QUEUED, OutboxEntry, OutboxKind, check_changes
 from app.domain.prints import PrintRecord
+from app.domain.refunds import OrderReturn, Refund
 from app.domain.staff import Actor, StaffMember
 from app.persistence import mapping as m
 from app.persistence import records as rec
@@ -52,6 +53,8 @@ class _State:
     staff: dict[str, StaffMember] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     shifts: ShiftState = field(default_factory=ShiftState)
+    refunds: dict[str, Refund] = field(default_factory=dict)  # insertion order is creation order
+    returns: dict[str, OrderReturn] = field(default_factory=dict)
 
 
 def _matches(text: str, q: str | None) -> bool:
@@ -325,25 +328,72 @@ class FakeOrderRepository(_Repo):
 
 
 class FakeOutboxRepository(_Repo):
-    def enqueue(self, order_id: str, now: datetime, kind: OutboxKind = OutboxKind.SALE) -> OutboxEntry:
-        if self.for_order(order_id, kind) is not None:
+    def enqueue(self, order_id: str, now: datetime, kind: OutboxKind = OutboxKind.SALE,
+                subject_id: str = "") -> OutboxEntry:
+        if self.for_order(order_id, kind, subject_id) is not None:
             raise InvalidValue(f"order {order_id} already has a {kind.value} entry", field="order_id")
         self.log.outbox()
         e = OutboxEntry(id=ids.new_id(ids.PREFIXES["outbox"]), order_id=order_id, kind=kind.value, state=QUEUED,
                         step=0, data={}, attempts=0, last_error=None, next_attempt_at=None, server_order_id=None,
-                        server_display_id=None, created_at=now, updated_at=now)
+                        server_display_id=None, created_at=now, updated_at=now, subject_id=subject_id)
         self.st.outbox[e.id] = e
         return e
 
-    def for_order(self, order_id: str, kind: OutboxKind = OutboxKind.SALE) -> OutboxEntry | None:
-        e = next((x for x in self.st.outbox.values() if x.order_id == order_id and x.kind == kind.value), None)
-        if e is None:
-            return None
-        o = self.st.orders.get(order_id)
+    def _numbered(self, e: OutboxEntry) -> OutboxEntry:
+        o = self.st.orders.get(e.order_id)
         return e if o is None else replace(e, invoice_number=o[0].invoice_number, display_id=o[0].display_id)
 
+    def for_order(self, order_id: str, kind: OutboxKind = OutboxKind.SALE,
+                  subject_id: str = "") -> OutboxEntry | None:
+        e = next((x for x in self.st.outbox.values() if x.order_id == order_id and x.kind == kind.value
+                  and x.subject_id == subject_id), None)
+        return None if e is None else self._numbered(e)
+
+    def all_for_order(self, order_id: str) -> list[OutboxEntry]:
+        return sorted((self._numbered(x) for x in self.st.outbox.values() if x.order_id == order_id),
+                      key=lambda x: (x.created_at, x.id))
+
     def for_orders(self, order_ids: list[str], kind: OutboxKind = OutboxKind.SALE) -> dict[str, OutboxEntry]:
-        return {x.order_id: x for x in self.st.outbox.values() if x.order_id in order_ids and x.kind == kind.value}
+        return {x.order_id: x for x in self.st.outbox.values()
+                if x.order_id in order_ids and x.kind == kind.value and x.subject_id == ""}
+
+    def update(self, outbox_id: str, changes: dict[str, Any], now: datetime) -> OutboxEntry:
+        check_changes(changes)
+        self.log.outbox()
+        e = replace(self.st.outbox[outbox_id], **changes, updated_at=now)
+        self.log.order(e.order_id)
+        self.st.outbox[outbox_id] = e
+        return self._numbered(e)
+
+
+class FakeRefundRepository(_Repo):
+    def for_order(self, order_id: str) -> list[Refund]:
+        return [x for x in self.st.refunds.values() if x.order_id == order_id]
+
+    def get(self, refund_id: str) -> Refund:
+        return _get(self.st.refunds, refund_id, f"refund {refund_id} does not exist", "id")  # type: ignore[no-any-return]
+
+    def by_credit_note(self, number: str) -> Refund:
+        found = [x for x in self.st.refunds.values() if x.credit_note_number == number]
+        if not found:
+            raise NotFound(f"no credit note has the number {number}", field="number")
+        return found[0]
+
+    def add(self, refund: Refund) -> None:
+        if any(x.credit_note_number == refund.credit_note_number for x in self.st.refunds.values()):
+            raise InvalidValue(f"credit note {refund.credit_note_number} exists", field="number")
+        self.log.order(refund.order_id)
+        self.st.refunds[refund.id] = refund
+
+    def returns_for_order(self, order_id: str) -> list[OrderReturn]:
+        return [x for x in self.st.returns.values() if x.order_id == order_id]
+
+    def get_return(self, return_id: str) -> OrderReturn:
+        return _get(self.st.returns, return_id, f"return {return_id} does not exist", "id")  # type: ignore[no-any-return]
+
+    def add_return(self, ret: OrderReturn) -> None:
+        self.log.order(ret.order_id)
+        self.st.returns[ret.id] = ret
 
 
 class FakePrintRepository(_Repo):
@@ -428,6 +478,7 @@ class FakeUnitOfWork:
     staff: FakeStaffRepository
     audit: FakeAuditRepository
     shifts: FakeShiftRepository
+    refunds: FakeRefundRepository
 
     def __init__(self, shop: FakeShop, actor: Actor | None = None) -> None:
         self.shop = shop
@@ -449,6 +500,7 @@ class FakeUnitOfWork:
         self.staff = FakeStaffRepository(st, log)
         self.audit = FakeAuditRepository(st, log)
         self.shifts = FakeShiftRepository(st.shifts, st.orders, log)
+        self.refunds = FakeRefundRepository(st, log)
         return self
 
     @property

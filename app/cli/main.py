@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.cli import acting, catalog, drafts, orders, shifts, staff
+from app.cli import acting, catalog, drafts, orders, refunds, shifts, staff
 from app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 Register = Callable[[Any, argparse.ArgumentParser], None]
 
 # Each command group adds its subcommands in this order (the order `tilldesk --help` lists them).
-COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register, shifts.register,
-                                  staff.register)
+COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register, refunds.register,
+                                  shifts.register, staff.register)
 
 # Other packages (sync) add their subcommands too, loaded by name so this package does not import
 # them eagerly: `tilldesk draft list` stays fast.

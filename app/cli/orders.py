@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from app.cli import refunds
 from app.cli.common import BadInput, OutputFailed, count_arg, emit, excerpt, open_app
 
 LIMIT = count_arg(1, 1000)
@@ -27,9 +28,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ol.add_argument("--to", dest="date_to")
     ol.add_argument("--limit", type=LIMIT, default=50, help="at most this many (1 to 1000, default 50)")
     ol.add_argument("--offset", type=OFFSET, default=0, help="skip this many")
-    for name in ("show", "complete", "cancel", "archive"):
+    for name in ("show", "complete", "archive"):
         x = osub.add_parser(name, parents=[common], help=f"{name} an order")
         x.add_argument("id", help="order id, display id (#3) or invoice number")
+    refunds.register_order_actions(osub, common)
     order.set_defaults(func=cmd_order)
 
     inv = sub.add_parser("invoice", parents=[common], help="write an order's invoice or receipt as PDF")
@@ -43,6 +45,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_order(args: argparse.Namespace) -> None:
     from app.services import orders, queries, serialize
 
+    if args.action == "refund":
+        return refunds.cmd_refund(args)
+    if args.action == "cancel":
+        return refunds.cmd_cancel(args)
     app = open_app(args)
     if args.action == "list":
         page = queries.list_orders({"q": args.q, "status": args.status, "created_from": args.date_from,
@@ -55,8 +61,7 @@ def cmd_order(args: argparse.Namespace) -> None:
     if args.action == "show":
         order = orders.get_order(oid, app.uow())
     else:
-        act = {"complete": orders.complete_order, "cancel": orders.cancel_order,
-               "archive": orders.archive_order}[args.action]
+        act = {"complete": orders.complete_order, "archive": orders.archive_order}[args.action]
         order = act(oid, app.uow()).value
     done = None if args.action == "show" else f"order #{order.display_id}: {args.action} was done"
     emit({"order": serialize.order(order)}, done=done)

@@ -96,7 +96,8 @@ class Order:
         return sum((p.change_given for p in self.payments), Decimal(0))
 
     # -- lifecycle (orders document: archive only once completed or refunded; no cancel once
-    #    refunded or with live fulfillments) ---------------------------------------------------
+    #    fully refunded or with live fulfillments; a partly refunded order may be canceled, and
+    #    its cancel refunds the rest, as Medusa's cancel refunds what is captured and not refunded)
     def complete(self, now: datetime) -> None:
         if self.status is not OrderStatus.PENDING:
             raise InvalidTransition(f"order #{self.display_id} is {self.status.value}; "
@@ -109,8 +110,8 @@ class Order:
         if self.status in (OrderStatus.CANCELED, OrderStatus.ARCHIVED):
             raise InvalidTransition(f"order #{self.display_id} is {self.status.value} and cannot be canceled",
                                     field="status")
-        if self.payment_status in (PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
-            raise InvalidTransition(f"order #{self.display_id} has been refunded and cannot be canceled",
+        if self.payment_status is PaymentStatus.REFUNDED:
+            raise InvalidTransition(f"order #{self.display_id} has been refunded in full and cannot be canceled",
                                     field="status")
         if self.fulfillment_status not in (FulfillmentStatus.NOT_FULFILLED, FulfillmentStatus.CANCELED):
             raise InvalidTransition(f"order #{self.display_id} has fulfillments that are not canceled", field="status")

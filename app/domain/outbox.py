@@ -1,8 +1,9 @@
 """The outbox, owned here: what may be queued (kinds), where an entry stands (states), the push's
 steps, and the entry handed out to everyone else (never an ORM row).
 
-An entry is keyed by (order, kind): a sale is pushed once; a refund or a cancellation of an order
-already on the server will be an entry of its own kind next to it.
+An entry is keyed by (order, kind, subject): a sale is pushed once (subject ""); each refund,
+return and the cancellation of an order is an entry of its own (subject: the refund's or the
+return's id), pushed only after the order's sale reached the server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ class OutboxKind(StrEnum):
     # The value is what the first schema stored for a paid order's push: kept, so no row of a
     # till in use is rewritten by the upgrade.
     SALE = "push_order"
+    REFUND = "push_refund"
+    RETURN = "push_return"
+    CANCEL = "push_cancel"
+
+
+#: The kinds that follow a sale: they wait until the order's sale entry is synced.
+FOLLOW_UPS = (OutboxKind.REFUND, OutboxKind.RETURN, OutboxKind.CANCEL)
 
 
 QUEUED = "queued"
@@ -36,9 +44,29 @@ STEP_NAMES = ("create customer", "create draft order", "compare totals", "conver
               "record payment", "store server order")
 STEPS = len(STEP_NAMES)
 
+#: The steps of a refund, a return or a cancellation (after the sale is on the server).
+FOLLOW_UP_STEP_NAMES = {
+    OutboxKind.REFUND.value: ("wait for the sale", "refund the payment", "compare refunds"),
+    OutboxKind.RETURN.value: ("wait for the sale", "receive the return", "compare returns"),
+    OutboxKind.CANCEL.value: ("wait for the sale", "cancel the order", "compare refunds"),
+}
+FOLLOW_UP_STEPS = 3
+
+
+def steps_of(kind: str) -> int:
+    return STEPS if kind == OutboxKind.SALE.value else FOLLOW_UP_STEPS
+
+
+def step_names(kind: str) -> tuple[str, ...]:
+    return STEP_NAMES if kind == OutboxKind.SALE.value else FOLLOW_UP_STEP_NAMES[kind]
+
 #: Columns the sync may change on an entry.
 WRITABLE = frozenset({"state", "step", "data", "attempts", "last_error", "next_attempt_at",
                       "server_order_id", "server_display_id"})
+
+
+class Withdrawn(Exception):
+    """The entry left the pending states under the sync's feet (a cancel withdrew its sale)."""
 
 
 def check_changes(changes: dict[str, Any]) -> None:
@@ -74,3 +102,4 @@ class OutboxEntry:
     invoice_number: str | None = None
     display_id: int | None = None
     kind: str = field(default=OutboxKind.SALE.value)
+    subject_id: str = ""

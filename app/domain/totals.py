@@ -115,7 +115,9 @@ class OrderTotals:
     @property
     @exact
     def pending_difference(self) -> Decimal:
-        return self.total - self.paid_total + self.refunded_total
+        # Medusa books every refund as a credit line that lowers the total by as much as it
+        # raises refunded_total, so refunds never make an order "due" again: total - paid.
+        return self.total - self.paid_total
 
     @property
     def amount_due(self) -> Decimal:

@@ -295,11 +295,13 @@ class OutboxRow(Base):
     """One paid order waiting to reach the backend; the push is a persisted step machine."""
 
     __tablename__ = "outbox"
-    # One entry per (order, kind): the sale, later its refund or cancellation (app.domain.outbox).
-    __table_args__ = (UniqueConstraint("order_id", "kind", name="uq_outbox_order_kind"),)
+    # One entry per (order, kind, subject): the sale (subject ""), each refund, return and the
+    # cancellation (subject: the refund's or return's id) (app.domain.outbox).
+    __table_args__ = (UniqueConstraint("order_id", "kind", "subject_id", name="uq_outbox_order_kind_subject"),)
     id: Mapped[str] = mapped_column(primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
     kind: Mapped[str] = mapped_column(default=OutboxKind.SALE.value)
+    subject_id: Mapped[str] = mapped_column(default="", server_default="")
     state: Mapped[str] = mapped_column(index=True)  # one of app.domain.outbox.STATES
     step: Mapped[int] = mapped_column(default=0)  # steps finished, 0..STEPS
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # server ids learnt so far
@@ -389,6 +391,25 @@ class CashMovementRow(Base):
     created_at: Mapped[datetime]
 
 
+class RefundRow(Base):
+    """One refund, with the gapless credit note number taken in the same commit."""
+
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    credit_note_number: Mapped[str] = mapped_column(unique=True)
+    amount: Mapped[Decimal]
+    shipping_amount: Mapped[Decimal]
+    extra_amount: Mapped[Decimal]
+    adjustment: Mapped[Decimal]
+    reason: Mapped[str | None]
+    lines: Mapped[list[Any]]  # [{line_id, quantity, amount}], amounts as decimal text
+    tenders: Mapped[list[Any]]  # [{kind, amount, reference}]
+    is_cancellation: Mapped[bool] = mapped_column(default=False)
+    staff_id: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
 class DrawerOpeningRow(Base):
     """Every time the drawer was told to open, and why: a cash payment or refund, or 'no sale'."""
 
@@ -400,6 +421,16 @@ class DrawerOpeningRow(Base):
     staff_id: Mapped[str | None]
     destination: Mapped[str | None]
     error: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class ReturnRow(Base):
+    __tablename__ = "returns"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    refund_id: Mapped[str | None] = mapped_column(ForeignKey("refunds.id"))
+    lines: Mapped[list[Any]]  # [{line_id, quantity}]
+    restock: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
 

@@ -19,6 +19,7 @@ from .repositories import (
     SqlOrderRepository,
     SqlOutboxRepository,
     SqlPrintRepository,
+    SqlRefundRepository,
     SqlSettingsRepository,
     SqlShiftRepository,
 )
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     staff: SqlStaffRepository
     audit: SqlAuditRepository
     shifts: SqlShiftRepository
+    refunds: SqlRefundRepository
 
     def __init__(self, session_factory: Callable[[], Session], actor: Actor | None = None) -> None:
         self._factory = session_factory
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(s, log)
         self.audit = SqlAuditRepository(s, log)
         self.shifts = SqlShiftRepository(s, log)
+        self.refunds = SqlRefundRepository(s, log)
         return self
 
     def __exit__(self, *exc: object) -> None:

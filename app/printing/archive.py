@@ -8,7 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
-ARCHIVE_KINDS: frozenset[str] = frozenset({"invoice", "receipt"})
+ARCHIVE_KINDS: frozenset[str] = frozenset({"invoice", "receipt", "credit-note", "credit-note-receipt"})
 
 # Invoice numbers become file names: keep them to characters every file system accepts.
 _SAFE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -275,10 +275,14 @@ class InvoiceDocument:
     tenders: tuple[TenderLine, ...] = ()
     copy_number: int = 0
     notes: str = ""
+    cancelled: bool = False
+    """The order was canceled (and refunded): the invoice says so on every page."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.shop, ShopDetails):
             raise InvalidDocumentError("InvoiceDocument.shop must be a ShopDetails")
+        if not isinstance(self.cancelled, bool):
+            raise InvalidDocumentError("InvoiceDocument.cancelled must be True or False")
         _check_text(self, "invoice_number", self.invoice_number, required=True)
         if isinstance(self.order_display_id, int) and not isinstance(self.order_display_id, bool):
             object.__setattr__(self, "order_display_id", str(self.order_display_id))

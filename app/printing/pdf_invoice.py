@@ -119,6 +119,16 @@ def _on_a4_page(doc: InvoiceDocument) -> Callable[[Canvas, BaseDocTemplate], Non
             canvas.rotate(-40)
             canvas.translate(-width / 2, -height / 2)
             canvas.setFillAlpha(1)
+        if doc.cancelled:
+            canvas.setFillColor(COPY_RED)
+            canvas.setFillAlpha(0.12)
+            canvas.setFont(SANS_BOLD, 90)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(-40)
+            canvas.drawCentredString(0, -30, "CANCELLED")
+            canvas.rotate(40)
+            canvas.translate(-width / 2, -height / 2)
+            canvas.setFillAlpha(1)
         if canvas.getPageNumber() > 1:
             canvas.setFillColor(MUTED)
             canvas.setFont(SANS, 7.5)
@@ -159,6 +169,8 @@ def _a4_header(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
     left.append(Paragraph(lines_markup(details), st.body))
 
     right: list[Flowable] = [Paragraph("INVOICE", st.title)]
+    if doc.cancelled:
+        right.append(Paragraph("CANCELLED", st.copy))
     if doc.is_copy:
         right.append(Paragraph(safe_text(doc.copy_label), st.copy))
     facts = [("Invoice no.", doc.invoice_number)]

@@ -69,6 +69,9 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
         story += [Spacer(1, 2 * mm), banner]
+    if doc.cancelled:
+        story += [Spacer(1, 2 * mm), Paragraph("<b>CANCELLED</b>", ParagraphStyle(
+            "rcancel", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER))]
     story.append(Spacer(1, 2 * mm))
     facts = [f"<b>Invoice {safe_text(doc.invoice_number)}</b>"]
     if doc.order_display_id:

@@ -12,6 +12,7 @@ from app.domain.address import Address
 from app.domain.catalog import Customer, Region, SalesChannel, ShippingOption, Variant
 from app.domain.changes import Changes, OpResult  # re-exported: the window imports them from here
 from app.domain.order import Payment
+from app.domain.refunds import OrderReturn, Refund
 from app.domain.totals import OrderTotals
 
 __all__ = [
@@ -156,7 +157,9 @@ class OrderDTO:
     created_at: datetime | None
     sync: SyncStateDTO | None
     print_counts: dict[str, int] = field(default_factory=dict)  # kind -> prints so far
-    allowed_actions: tuple[str, ...] = ()  # complete | cancel | archive
+    allowed_actions: tuple[str, ...] = ()  # complete | cancel | archive | refund
+    refunds: tuple[Refund, ...] = ()  # oldest first, each with its credit note number
+    returns: tuple[OrderReturn, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,12 +138,15 @@ def allowed_actions(order: Order) -> tuple[str, ...]:
     actions = []
     if order.status is OrderStatus.PENDING:
         actions.append("complete")
-    if order.status not in (OrderStatus.CANCELED, OrderStatus.ARCHIVED) and order.payment_status not in (
-            PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
+    if order.status not in (OrderStatus.CANCELED, OrderStatus.ARCHIVED) \
+            and order.payment_status is not PaymentStatus.REFUNDED:
         actions.append("cancel")
     if order.status is OrderStatus.COMPLETED or (order.payment_status is PaymentStatus.REFUNDED
                                                   and order.status is not OrderStatus.ARCHIVED):
         actions.append("archive")
+    if order.status is not OrderStatus.CANCELED and order.payment_status in (
+            PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
+        actions.append("refund")
     return tuple(actions)
 
 
@@ -164,4 +167,5 @@ def order_dto(uow: UnitOfWork, order: Order) -> OrderDTO:
         completed_at=order.completed_at, archived_at=order.archived_at, created_at=order.created_at,
         sync=sync_dto(uow.outbox.for_order(order.id)),
         print_counts={k: uow.prints.count(order.id, k) for k in ("a4", "receipt")},
-        allowed_actions=allowed_actions(order))
+        allowed_actions=allowed_actions(order), refunds=tuple(uow.refunds.for_order(order.id)),
+        returns=tuple(uow.refunds.returns_for_order(order.id)))

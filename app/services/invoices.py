@@ -134,7 +134,7 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
         shipping_amount=max(ship_gross - ship_discount, Decimal(0)),  # free shipping can be -1e-21
         tax_lines=tuple(TaxLine(name=x.name, code=x.code, rate=x.rate, taxable_amount=x.taxable_amount,
                                 amount=x.amount) for x in t.taxes),
-        tenders=tenders, copy_number=copy_number)
+        tenders=tenders, copy_number=copy_number, cancelled=order.status == "canceled")
 
 
 def render(doc: InvoiceDocument, kind: str) -> bytes:

@@ -87,7 +87,10 @@ def complete_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:
 
 
 def cancel_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:
-    return _transition(order_id, uow, "cancel")
+    """Cancels an order and refunds what was paid, through the original tenders (services.refunds)."""
+    from .refunds import cancel_order as cancel_paid
+
+    return cancel_paid({"order_id": order_id}, uow)
 
 
 def archive_order(order_id: str, uow: UnitOfWork) -> OpResult[OrderDTO]:

@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.address import Address
 from app.domain.catalog import Customer, Promotion, Region, ShippingOption, Variant
 from app.domain.money import money_str, normalize
+from app.domain.refunds import OrderReturn, Refund
 from app.domain.totals import LineTotals, OrderTotals
 
 from .dto import DraftOrderDTO, LineItemDTO, ListEntryDTO, OrderDTO, ShippingMethodDTO
@@ -111,7 +112,33 @@ def order(o: OrderDTO) -> dict[str, Any]:
             "server_display_id": o.sync.server_display_id, "label": o.sync.label},
     }
     out.update(totals_fields(o.totals))
+    out["refunds"] = [refund(r) for r in o.refunds]
+    out["returns"] = [order_return(r) for r in o.returns]
+    t = o.totals
+    out["summary"] = {"paid_total": _n(t.paid_total), "refunded_total": _n(t.refunded_total),
+                      "transaction_total": _n(t.paid_total - t.refunded_total),
+                      "pending_difference": _n(t.pending_difference),
+                      "credit_line_total": _n(t.refunded_total), "raw_refunded_total": _raw(t.refunded_total)}
     return out
+
+
+def refund(r: Refund) -> dict[str, Any]:
+    """A refund in the shape of Medusa's payment refunds, with the till's credit note and tenders."""
+    return {"id": r.id, "order_id": r.order_id, "amount": _n(r.amount), "raw_amount": _raw(r.amount),
+            "note": r.reason, "credit_note_number": r.credit_note_number, "is_cancellation": r.is_cancellation,
+            "items": [{"item_id": x.line_id, "quantity": x.quantity, "amount": _n(x.amount)} for x in r.lines],
+            "shipping_amount": _n(r.shipping_amount), "extra_amount": _n(r.extra_amount),
+            "adjustment": _n(r.adjustment),
+            "tenders": [{"tender": t.kind.value, "amount": _n(t.amount), "reference": t.reference} for t in r.tenders],
+            "created_by": r.staff_id, "created_at": r.created_at}
+
+
+def order_return(r: OrderReturn) -> dict[str, Any]:
+    """A return in the shape of Medusa's returns (received at the till)."""
+    return {"id": r.id, "order_id": r.order_id, "refund_id": r.refund_id, "status": "received",
+            "restock": r.restock, "created_at": r.created_at, "received_at": r.created_at,
+            "items": [{"item_id": x.line_id, "quantity": x.quantity, "received_quantity": x.quantity}
+                      for x in r.lines]}
 
 
 def list_entry(e: ListEntryDTO) -> dict[str, Any]:
@@ -140,4 +167,5 @@ def _plain(v: Any) -> Any:
     return v
 
 
-__all__ = ["draft_order", "order", "list_entry", "catalog_item", "totals_fields", "LineTotals"]
+__all__ = ["draft_order", "order", "refund", "order_return", "list_entry", "catalog_item", "totals_fields",
+           "LineTotals"]

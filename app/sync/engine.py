@@ -29,7 +29,14 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.money import decimal_str, round_money
-from app.domain.outbox import STEP_NAMES, STEPS  # owned there; re-exported for the sync panel
+from app.domain.outbox import (  # owned there; re-exported for the sync panel
+    STEP_NAMES,
+    STEPS,
+    OutboxKind,
+    Withdrawn,
+    step_names,
+    steps_of,
+)
 from app.services.dto import OrderDTO
 from app.sync.backoff import next_delay
 from app.sync.errors import BackendError
@@ -128,6 +135,17 @@ class PushEngine:
             raise KeyError(outbox_id)
         if entry.state not in ("queued", "in_progress"):
             return PushResult(entry.id, entry.order_id, entry.state, entry.step)
+        try:
+            if entry.kind != OutboxKind.SALE.value:
+                from app.sync.followups import push_follow_up
+
+                return push_follow_up(self, entry)
+            return self._push_sale(entry)
+        except Withdrawn:
+            # A cancel withdrew the entry before our first call reached the server: nothing went.
+            return PushResult(entry.id, entry.order_id, "discarded", entry.step)
+
+    def _push_sale(self, entry: OutboxEntry) -> PushResult:
         data = dict(entry.data)
         step = entry.step
         self._latest = data
@@ -164,7 +182,8 @@ class PushEngine:
             log.info("order %s: step %d failed (%s), retry in %.1f s", entry.order_id, step + 1,
                      type(exc).__name__, delay)
             return PushResult(entry.id, entry.order_id, state, step, str(exc), transient=True)
-        message = f"{STEP_NAMES[min(step, STEPS - 1)]}: {exc}"
+        names = step_names(entry.kind)
+        message = f"{names[min(step, len(names) - 1)]}: {exc}"
         self.store.update(entry.id, state="needs_attention", step=step, data=data, attempts=attempts,
                           last_error=message, next_attempt_at=None)
         return PushResult(entry.id, entry.order_id, "needs_attention", step, message)
@@ -172,13 +191,13 @@ class PushEngine:
     def _mark(self, entry: OutboxEntry, step: int, data: dict[str, Any], what: str) -> dict[str, Any]:
         """Commit the intent before a call that changes the server (see the module docstring)."""
         data = {**data, "pending": what}
-        self.store.update(entry.id, state="in_progress", step=step, data=data)
+        self.store.mark(entry.id, state="in_progress", step=step, data=data)
         self._latest = data
         return data
 
     def _done(self, entry: OutboxEntry, step: int, data: dict[str, Any], **extra: Any) -> tuple[int, dict[str, Any]]:
         data = {k: v for k, v in data.items() if k != "pending"}
-        state = "synced" if step >= STEPS else "in_progress"
+        state = "synced" if step >= steps_of(entry.kind) else "in_progress"
         self.store.update(entry.id, state=state, step=step, data=data, attempts=0, last_error=None,
                           next_attempt_at=None, **extra)
         self._latest = data

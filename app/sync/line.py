@@ -31,7 +31,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.domain import outbox as ob
 from app.sync.backoff import backoff_ceiling
 from app.sync.errors import BackendError
-from app.sync.ports import Backend, CatalogPage, CatalogSource, ConnectionCheck, OrderSnapshot, RemoteOrder
+from app.sync.ports import (
+    Backend,
+    CatalogPage,
+    CatalogSource,
+    ConnectionCheck,
+    OrderSnapshot,
+    RemoteMoneyState,
+    RemoteOrder,
+    RemotePayment,
+)
 
 if TYPE_CHECKING:
     from app.sync.engine import PushEngine, PushResult
@@ -207,6 +216,18 @@ class MeteredBackend:
     def find_order(self, local_order_id: str, customer_id: str | None,
                    created_since: datetime | None) -> RemoteOrder | None:
         return self.meter.call(self.inner.find_order, local_order_id, customer_id, created_since)
+
+    def payments(self, order_id: str) -> list[RemotePayment]:
+        return self.meter.call(self.inner.payments, order_id)
+
+    def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> None:
+        self.meter.call(self.inner.refund_payment, payment_id, amount, note)
+
+    def cancel_order(self, order_id: str) -> None:
+        self.meter.call(self.inner.cancel_order, order_id)
+
+    def money_state(self, order_id: str) -> RemoteMoneyState:
+        return self.meter.call(self.inner.money_state, order_id)
 
     def close(self) -> None:
         self.inner.close()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the store owns the customer record the push reads
     from app.sync.store import CustomerInfo
 
 __all__ = ["Backend", "CatalogSource", "CatalogPage", "ConnectionCheck", "NeedsAttention",
-           "OrderSnapshot", "RemoteOrder", "Record"]
+           "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund", "RemoteMoneyState"]
 
 #: One catalog record in the neutral shape of ``resources/demo_shop.json``.
 Record = dict[str, Any]
@@ -74,6 +74,34 @@ class RemoteOrder:
 
 
 @dataclass(frozen=True)
+class RemoteRefund:
+    amount: Decimal
+    note: str | None  # Tilldesk puts its own refund id here: the one key recovery can match
+
+
+@dataclass(frozen=True)
+class RemotePayment:
+    """A captured payment of a server order, with the refunds already made on it."""
+
+    id: str
+    amount: Decimal
+    refunds: tuple[RemoteRefund, ...] = ()
+
+    @property
+    def refundable(self) -> Decimal:
+        return self.amount - sum((r.amount for r in self.refunds), Decimal(0))
+
+
+@dataclass(frozen=True)
+class RemoteMoneyState:
+    """What the server says of an order's money after refunds and cancels, to compare."""
+
+    status: str
+    payment_status: str
+    refunded_total: Decimal
+
+
+@dataclass(frozen=True)
 class CatalogPage:
     """One page of a catalog kind, already in the neutral shape."""
 
@@ -117,5 +145,11 @@ class Backend(Protocol):
     # recovery after an outcome-unknown step: the draft or order already made for a local order
     def find_order(self, local_order_id: str, customer_id: str | None,
                    created_since: datetime | None) -> RemoteOrder | None: ...
+
+    # after the sale: refunds and cancels (no idempotency on the server: read before repeating)
+    def payments(self, order_id: str) -> list[RemotePayment]: ...
+    def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> None: ...
+    def cancel_order(self, order_id: str) -> None: ...
+    def money_state(self, order_id: str) -> RemoteMoneyState: ...
 
     def close(self) -> None: ...

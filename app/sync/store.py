@@ -18,6 +18,7 @@ from typing import Any
 from app.domain import clock
 from app.domain import outbox as ob
 from app.domain.outbox import STATES, OutboxEntry
+from app.domain.refunds import Refund
 from app.persistence.uow import SqlUnitOfWork
 from app.services.dto import OrderDTO
 from app.services.orders import get_order
@@ -82,6 +83,23 @@ class SyncStore:
             entry = uow.outbox.update(outbox_id, changes, self._clock())
             uow.commit()
             return entry
+
+    def mark(self, outbox_id: str, **changes: Any) -> OutboxEntry:
+        """As :meth:`update`, but only while the entry is still pending: the intent marker before
+        a call to the server must not revive an entry a cancel withdrew meanwhile."""
+        with self._uow() as uow:
+            entry = uow.outbox.update(outbox_id, changes, self._clock(), expect_states=ob.PENDING_STATES)
+            uow.commit()
+            return entry
+
+    def sale_entry(self, order_id: str) -> OutboxEntry | None:
+        with self._uow() as uow:
+            return uow.outbox.for_order(order_id)
+
+    def refunds_of(self, order_id: str) -> list[Refund]:
+        """The order's refunds, oldest first."""
+        with self._uow() as uow:
+            return uow.refunds.for_order(order_id)
 
     def retry(self, outbox_id: str) -> OutboxEntry:
         """Staff pressed Retry: queue the order again at once, keeping what the server already has."""

@@ -53,6 +53,10 @@ def kept(after: dict[str, list[tuple]], before: dict[str, list[tuple]]) -> bool:
     return True
 
 
+def columns(path: Path) -> dict[str, list[str]]:
+    return {t: [r[1] for r in q(path, f'PRAGMA table_info("{t}")')] for t in KEPT}
+
+
 def test_a_first_schema_database_made_here_upgrades_and_keeps_everything(tmp_path: Path) -> None:
     db = tmp_path / "till.sqlite"
     empty_at_revision(db, "0001")
@@ -187,10 +191,12 @@ def test_0003_keys_the_outbox_by_order_and_kind_and_keeps_every_row(tmp_path: Pa
     con.commit()
     con.close()
     before = sorted(q(db, "SELECT * FROM outbox"))
+    width = len(before[0])
 
     start(db).close()
-    assert revision(db) == head_revision()  # 0003 and every later revision applied
-    assert sorted(q(db, "SELECT * FROM outbox")) == before  # the unsynced sale survives as it was
+    assert revision(db) == head_revision()
+    # the unsynced sale survives as it was (later revisions only add columns at the end)
+    assert sorted(r[:width] for r in q(db, "SELECT * FROM outbox")) == before
     assert q(db, f"SELECT state FROM outbox WHERE order_id = '{unsynced}'") == [("queued",)]
 
     con = sqlite3.connect(db)
@@ -220,7 +226,7 @@ def test_0005_adds_shifts_and_keeps_every_payment_and_unsynced_sale(tmp_path: Pa
 
     app = start(db)
     try:
-        assert revision(db) == head_revision() == "0005"
+        assert revision(db) == head_revision()  # 0005 and every later revision
         assert snapshot(db, before) == before
         # every payment kept, column for column, with no shift and no staff member
         assert sorted(r[:len(payments[0])] for r in q(db, "SELECT * FROM payments")) == payments
@@ -236,3 +242,50 @@ def test_0005_adds_shifts_and_keeps_every_payment_and_unsynced_sale(tmp_path: Pa
     finally:
         app.close()
     assert q(db, "PRAGMA foreign_key_check") == [] and q(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_0006_adds_refunds_and_keys_the_outbox_by_subject_keeping_every_row(tmp_path: Path) -> None:
+    from app.services import refunds
+
+    db = tmp_path / "till.sqlite"
+    build(db, paid=2)
+    empty_at_revision(db, "0003")  # the till as main left it before refunds
+    assert revision(db) == "0003"
+    pushed, unsynced = sorted(r[0] for r in q(db, "SELECT order_id FROM outbox"))
+    con = sqlite3.connect(db)
+    con.execute("UPDATE outbox SET state = 'in_progress', step = 3, data = '{\"draft_id\": \"order_srv_1\"}' "
+                "WHERE order_id = ?", (unsynced,))
+    con.execute("UPDATE outbox SET state = 'synced', step = 6, server_order_id = 'order_srv_0' WHERE order_id = ?",
+                (pushed,))
+    con.commit()
+    con.close()
+    before = sorted(q(db, "SELECT * FROM outbox"))
+    orders_before = sorted(q(db, "SELECT * FROM orders"))
+
+    app = start(db)
+    try:
+        assert revision(db) == head_revision()  # 0006 and every later revision
+        width = len(before[0])
+        assert sorted(r[:width] for r in q(db, "SELECT * FROM outbox")) == before
+        assert [r[0] for r in q(db, "SELECT subject_id FROM outbox")] == ["", ""]
+        assert sorted(q(db, "SELECT * FROM orders")) == orders_before
+        assert q(db, "SELECT count(*) FROM refunds") == [(0,)] and q(db, "SELECT count(*) FROM returns") == [(0,)]
+        # the upgraded till refunds twice on one order: two entries of one kind, told apart by subject
+        o = orders.get_order(pushed, app.uow())
+        for _ in range(2):
+            refunds.refund_order({"order_id": o.id, "amount": "1.00",
+                                  "tenders": [{"kind": "cash", "amount": "1.00"}]}, app.uow())
+        kinds = sorted(r[0] for r in q(db, f"SELECT kind FROM outbox WHERE order_id = '{pushed}'"))
+        assert kinds == ["push_order", "push_refund", "push_refund"]
+        numbers = sorted(r[0] for r in q(db, "SELECT credit_note_number FROM refunds"))
+        assert [n[-6:] for n in numbers] == ["000001", "000002"]
+    finally:
+        app.close()
+    con = sqlite3.connect(db)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):  # the same (order, kind, subject) twice is refused
+            con.execute("INSERT INTO outbox (id, order_id, kind, subject_id, state, step, data, attempts, "
+                        "created_at, updated_at) SELECT 'sync_again', order_id, kind, subject_id, 'queued', 0, "
+                        "'{}', 0, created_at, updated_at FROM outbox WHERE kind = 'push_refund' LIMIT 1")
+    finally:
+        con.close()

@@ -175,9 +175,58 @@ class FakeBackend:
                 if (o["status"] == "draft") == drafts and o["metadata"].get("tilldesk_order_id") == local_order_id
                 and (customer_id is None or o["customer_id"] == customer_id)]
 
+    # refunds and cancels, as Medusa 2.21.2 was seen to answer (see the shared Medusa notes)
+    def _payment(self, pc: dict[str, Any]) -> dict[str, Any]:
+        return {"id": f"pay_of_{pc['id']}", "amount": pc["amount"], "refunds": [dict(r) for r in pc.get("refunds", [])]}
+
+    def _money(self, oid: str) -> dict[str, Any]:
+        o = self.orders[oid]
+        pcs = [pc for pc in self.collections.values() if pc["order_id"] == oid and pc["status"] != "not_paid"]
+        refunded = sum((r["amount"] for pc in pcs for r in pc.get("refunds", [])), Decimal(0))
+        if o["paid"] > 0 and refunded:
+            o["payment_status"] = "refunded" if refunded >= o["paid"] else "partially_refunded"
+        return {"id": oid, "status": o["status"], "payment_status": o["payment_status"],
+                "summary": {"refunded_total": refunded, "paid_total": o["paid"]},
+                "payment_collections": [{"id": pc["id"], "status": pc["status"], "payments": [self._payment(pc)]}
+                                        for pc in pcs]}
+
+    def get_order_money(self, order_id):
+        self._enter("get_order_money")
+        return self._money(order_id)
+
+    def refund_payment(self, payment_id, amount, note):
+        mode = self._enter("refund_payment")
+        assert isinstance(amount, Decimal)
+        pc = next(pc for pc in self.collections.values() if f"pay_of_{pc['id']}" == payment_id)
+        left = pc["amount"] - sum((r["amount"] for r in pc.get("refunds", [])), Decimal(0))
+        if amount > left:
+            raise MedusaRequestError(400, "invalid_data", "Cannot refund more than the captured amount")
+        pc.setdefault("refunds", []).append({"id": self._id("ref"), "amount": amount, "note": note})
+        self._after(mode)
+        return self._payment(pc)
+
+    def cancel_order(self, order_id):
+        mode = self._enter("cancel_order")
+        o = self.orders[order_id]
+        if o["status"] == "canceled":
+            raise MedusaRequestError(400, "not_allowed", "Order is already canceled")
+        for pc in self.collections.values():
+            if pc["order_id"] == order_id and pc["status"] != "not_paid":
+                left = pc["amount"] - sum((r["amount"] for r in pc.get("refunds", [])), Decimal(0))
+                if left > 0:
+                    pc.setdefault("refunds", []).append({"id": self._id("ref"), "amount": left, "note": None})
+                pc["status"] = "canceled"
+        o["status"] = "canceled"
+        self._after(mode)
+        return self._money(order_id)
+
     def close(self) -> None:
         pass
 
     # -- test helpers
+    def refunds_for(self, local_id: str) -> list[dict[str, Any]]:
+        [o] = self.orders_for(local_id)
+        return [r for pc in self.collections.values() if pc["order_id"] == o["id"] for r in pc.get("refunds", [])]
+
     def orders_for(self, local_id: str) -> list[dict[str, Any]]:
         return [o for o in self.orders.values() if o["metadata"].get("tilldesk_order_id") == local_id]

@@ -7,14 +7,11 @@ from .drafts import SqlDraftRepository
 from .orders import SqlOrderRepository
 from .outbox import SqlOutboxRepository
 from .prints import SqlPrintRepository
+from .refunds import SqlRefundRepository
 from .settings import SqlSettingsRepository
+from .shifts import SqlShiftRepository
 from .staff import SqlAuditRepository, SqlStaffRepository
 
 __all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
-           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository",
-           "SqlStaffRepository", "SqlAuditRepository"]
-from .shifts import SqlShiftRepository
-
-__all__ = ["SqlCatalogRepository", "SqlCounterRepository", "SqlCustomerRepository", "SqlDraftRepository",
-           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlSettingsRepository",
-           "SqlShiftRepository"]
+           "SqlOrderRepository", "SqlOutboxRepository", "SqlPrintRepository", "SqlRefundRepository",
+           "SqlSettingsRepository", "SqlShiftRepository", "SqlStaffRepository", "SqlAuditRepository"]

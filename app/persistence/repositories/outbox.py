@@ -19,7 +19,8 @@ from ._base import SqlRepository
 
 def entry(row: r.OutboxRow, order: r.OrderRow | None = None) -> OutboxEntry:
     return OutboxEntry(
-        id=row.id, order_id=row.order_id, kind=row.kind, state=row.state, step=row.step,
+        id=row.id, order_id=row.order_id, kind=row.kind, subject_id=row.subject_id or "", state=row.state,
+        step=row.step,
         data=dict(row.data or {}), attempts=row.attempts, last_error=row.last_error,
         next_attempt_at=row.next_attempt_at, server_order_id=row.server_order_id,
         server_display_id=row.server_display_id, created_at=row.created_at, updated_at=row.updated_at,
@@ -28,10 +29,12 @@ def entry(row: r.OutboxRow, order: r.OrderRow | None = None) -> OutboxEntry:
 
 
 class SqlOutboxRepository(SqlRepository):
-    def enqueue(self, order_id: str, now: datetime, kind: OutboxKind = OutboxKind.SALE) -> OutboxEntry:
+    def enqueue(self, order_id: str, now: datetime, kind: OutboxKind = OutboxKind.SALE,
+                subject_id: str = "") -> OutboxEntry:
         self.log.outbox()
         row = r.OutboxRow(id=ids.new_id(ids.PREFIXES["outbox"]), order_id=order_id, kind=kind.value,
-                          state=ob.QUEUED, step=0, data={}, attempts=0, created_at=now, updated_at=now)
+                          subject_id=subject_id, state=ob.QUEUED, step=0, data={}, attempts=0, created_at=now,
+                          updated_at=now)
         self.s.add(row)
         return entry(row)
 
@@ -39,15 +42,25 @@ class SqlOutboxRepository(SqlRepository):
         row = self.s.get(r.OutboxRow, outbox_id)
         return None if row is None else entry(row, self.s.get(r.OrderRow, row.order_id))
 
-    def for_order(self, order_id: str, kind: OutboxKind = OutboxKind.SALE) -> OutboxEntry | None:
+    def for_order(self, order_id: str, kind: OutboxKind = OutboxKind.SALE,
+                  subject_id: str = "") -> OutboxEntry | None:
         row = self.s.scalar(select(r.OutboxRow).where(r.OutboxRow.order_id == order_id,
-                                                      r.OutboxRow.kind == kind.value))
+                                                      r.OutboxRow.kind == kind.value,
+                                                      r.OutboxRow.subject_id == subject_id))
         return None if row is None else entry(row, self.s.get(r.OrderRow, order_id))
+
+    def all_for_order(self, order_id: str) -> list[OutboxEntry]:
+        """Every entry of an order: its sale first, then refunds, returns and a cancellation."""
+        q = (select(r.OutboxRow).where(r.OutboxRow.order_id == order_id)
+             .order_by(r.OutboxRow.created_at, r.OutboxRow.id))
+        order = self.s.get(r.OrderRow, order_id)
+        return [entry(x, order) for x in self.s.scalars(q)]
 
     def for_orders(self, order_ids: list[str], kind: OutboxKind = OutboxKind.SALE) -> dict[str, OutboxEntry]:
         if not order_ids:
             return {}
-        q = select(r.OutboxRow).where(r.OutboxRow.order_id.in_(order_ids), r.OutboxRow.kind == kind.value)
+        q = select(r.OutboxRow).where(r.OutboxRow.order_id.in_(order_ids), r.OutboxRow.kind == kind.value,
+                                      r.OutboxRow.subject_id == "")
         return {x.order_id: entry(x) for x in self.s.scalars(q)}
 
     def entries(self, states: Iterable[str] | None = None) -> list[OutboxEntry]:
@@ -74,12 +87,17 @@ class SqlOutboxRepository(SqlRepository):
         got = dict(self.s.execute(select(r.OutboxRow.state, func.count()).group_by(r.OutboxRow.state)).all())
         return {st: int(got.get(st, 0)) for st in ob.STATES}
 
-    def update(self, outbox_id: str, changes: dict[str, Any], now: datetime) -> OutboxEntry:
-        """Writes some columns of one entry; ``data`` replaces the whole JSON object."""
+    def update(self, outbox_id: str, changes: dict[str, Any], now: datetime,
+               expect_states: Iterable[str] | None = None) -> OutboxEntry:
+        """Writes some columns of one entry; ``data`` replaces the whole JSON object. With
+        ``expect_states``, refuses (:class:`app.domain.outbox.Withdrawn`) an entry in another state,
+        checked inside the same write transaction."""
         ob.check_changes(changes)
         row = self.s.get(r.OutboxRow, outbox_id)
         if row is None:
             raise KeyError(outbox_id)
+        if expect_states is not None and row.state not in tuple(expect_states):
+            raise ob.Withdrawn(f"outbox entry {outbox_id} is {row.state}")
         self.log.outbox()
         self.log.order(row.order_id)
         for k, v in changes.items():

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from app.sync.config import DEFAULT_PAGE_SIZE
 from app.sync.medusa_v2.client import MedusaClient
+from app.sync.medusa_v2.wire import seg, unwrap
 from app.sync.ports import ConnectionCheck
 
 __all__ = ["V2Api", "MedusaV2Api", "CATALOG_KINDS", "Item", "Since"]
@@ -50,6 +51,9 @@ class V2Api(Protocol):
     def find_customers_by_email(self, email: str) -> list[Item]: ...
     def find_by_local_id(self, kind: str, local_order_id: str, customer_id: str | None = None,
                          created_since: Since = None) -> list[Item]: ...
+    def get_order_money(self, order_id: str) -> Item: ...
+    def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> Item: ...
+    def cancel_order(self, order_id: str) -> Item: ...
     def close(self) -> None: ...
 
 
@@ -127,6 +131,23 @@ class MedusaV2Api:
         return self.client.find_by_local_id(
             kind, local_order_id, customer_id, created_since, page_size=self.page_size
         )
+
+    #: An order's money as refunds and cancels move it: the payments with their refunds.
+    MONEY_FIELDS = ("id,status,payment_status,summary,payment_collections.id,payment_collections.status,"
+                    "payment_collections.payments.id,payment_collections.payments.amount,"
+                    "payment_collections.payments.captured_at,payment_collections.payments.refunds.id,"
+                    "payment_collections.payments.refunds.amount,payment_collections.payments.refunds.note")
+
+    def get_order_money(self, order_id: str) -> Item:
+        return unwrap(self.client.request("GET", f"/admin/orders/{seg(order_id)}",
+                                          params={"fields": self.MONEY_FIELDS}), "order")
+
+    def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> Item:
+        return unwrap(self.client.request("POST", f"/admin/payments/{seg(payment_id)}/refund",
+                                          body={"amount": amount, "note": note}), "payment")
+
+    def cancel_order(self, order_id: str) -> Item:
+        return unwrap(self.client.request("POST", f"/admin/orders/{seg(order_id)}/cancel", body={}), "order")
 
     def close(self) -> None:
         self.client.close()

@@ -21,7 +21,15 @@ from app.sync.medusa_v2 import bodies, parse
 from app.sync.medusa_v2.api import MedusaV2Api, V2Api
 from app.sync.medusa_v2.catalog import MedusaCatalogApi, MedusaV2Catalog
 from app.sync.medusa_v2.client import MedusaClient
-from app.sync.ports import CatalogSource, ConnectionCheck, NeedsAttention, OrderSnapshot, RemoteOrder
+from app.sync.ports import (
+    CatalogSource,
+    ConnectionCheck,
+    NeedsAttention,
+    OrderSnapshot,
+    RemoteMoneyState,
+    RemoteOrder,
+    RemotePayment,
+)
 
 if TYPE_CHECKING:
     from app.sync.store import CustomerInfo
@@ -118,6 +126,30 @@ class MedusaV2Backend:
                 found.sort(key=lambda f: str(f.get("created_at") or ""))
                 return parse.found_order(found[0], in_orders=kind == "order")
         return None
+
+    # -- after the sale: refunds and cancels ------------------------------------------------------
+    def payments(self, order_id: str) -> list[RemotePayment]:
+        return parse.payments(self.api.get_order_money(order_id))
+
+    def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> None:
+        try:
+            self.api.refund_payment(payment_id, amount, note)
+        except MedusaRequestError as exc:
+            if exc.status in (400, 404, 422):
+                raise NeedsAttention(f"The shop server refused the refund: {exc.server_message or exc}") from exc
+            raise
+
+    def cancel_order(self, order_id: str) -> None:
+        try:
+            self.api.cancel_order(order_id)
+        except MedusaRequestError as exc:
+            # Canceling twice is refused; an earlier attempt whose answer was lost may have done it.
+            if parse.money_state(self.api.get_order_money(order_id)).status != "canceled":
+                raise NeedsAttention(f"The shop server refused to cancel the order: {exc.server_message or exc}") \
+                    from exc
+
+    def money_state(self, order_id: str) -> RemoteMoneyState:
+        return parse.money_state(self.api.get_order_money(order_id))
 
     def close(self) -> None:
         self.api.close()

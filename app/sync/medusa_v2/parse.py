@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.money import decimal_str
-from app.sync.ports import RemoteOrder
+from app.sync.ports import RemoteMoneyState, RemoteOrder, RemotePayment, RemoteRefund
 
 __all__ = ["TOTAL_FIELDS", "server_amount", "totals_of", "is_paid", "open_collection", "remote_order",
            "is_draft_status"]
@@ -92,3 +92,26 @@ def found_order(item: dict[str, Any], *, in_orders: bool) -> RemoteOrder:
     """A recovery search hit; one found among orders (not drafts) counts as converted."""
     return RemoteOrder(id=str(item["id"]), display_id=_display_id(item),
                        converted=in_orders and not is_draft_status(item))
+
+
+def payments(server_order: dict[str, Any]) -> list[RemotePayment]:
+    """The captured payments of an order, each with the refunds already made on it."""
+    out = []
+    for pc in server_order.get("payment_collections") or []:
+        for p in pc.get("payments") or []:
+            if not p.get("id"):
+                continue
+            refunds = tuple(RemoteRefund(amount=server_amount(r, "amount") or Decimal(0), note=r.get("note"))
+                            for r in p.get("refunds") or [])
+            out.append(RemotePayment(id=str(p["id"]), amount=server_amount(p, "amount") or Decimal(0),
+                                     refunds=refunds))
+    return out
+
+
+def money_state(server_order: dict[str, Any]) -> RemoteMoneyState:
+    summary = server_order.get("summary") or {}
+    refunded = server_amount(summary, "refunded_total")
+    if refunded is None:
+        refunded = sum((r.amount for p in payments(server_order) for r in p.refunds), Decimal(0))
+    return RemoteMoneyState(status=str(server_order.get("status") or ""),
+                            payment_status=str(server_order.get("payment_status") or ""), refunded_total=refunded)
