@@ -22,6 +22,7 @@ from app.domain.changes import OpResult
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
 from app.domain.order import Order, PaymentStatus, TenderKind
 from app.domain.outbox import OutboxKind
+from app.domain.permissions import GuardedAction
 from app.domain.refunds import (
     REFUND_PREFIX,
     RETURN_PREFIX,
@@ -37,6 +38,8 @@ from app.domain.refunds import (
     plan_refund,
 )
 
+from . import guard
+from .audit import record as audit_record
 from .commands import Command, PositiveAmount, Quantity, Text
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -169,13 +172,22 @@ def cancel_order(cmd: CancelPaidOrder | dict[str, Any], uow: UnitOfWork) -> OpRe
     with uow:
         order = uow.orders.get(cmd.order_id)
         now = clock.now()
-        order.cancel(now)
+        paid = order.paid_total
+        order.cancel(now)  # the order's own rules first: no approval is asked for a refused step
+        staff_id = guard.staff_id(uow) or cmd.staff_id
+        if paid > 0:
+            permit = guard.require(uow, GuardedAction.CANCEL_PAID_ORDER, order.id)
+            if permit is not None:
+                order.approver_id = permit.approver_id
+            audit_record(uow, "order_canceled", order.id, {
+                "invoice_number": order.invoice_number, "paid_total": paid,
+                "approver_id": permit.approver_id if permit else None})
         refund: Refund | None = None
         if order.payment_status in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
             kind = TenderKind(cmd.tender_kind) if cmd.tender_kind else None
             tenders = default_tenders(order, order.paid_total - order.refunded_total, kind,
                                       cmd.tender_reference) if kind else ()
-            refund = _record(uow, order, RefundRequest(everything=True), tenders, cmd.reason, cmd.staff_id,
+            refund = _record(uow, order, RefundRequest(everything=True), tenders, cmd.reason, staff_id,
                              cancellation=True)
         uow.orders.save(order)
         sale = uow.outbox.for_order(order.id)

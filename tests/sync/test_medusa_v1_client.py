@@ -122,7 +122,7 @@ def test_cli_backend_set_takes_a_kind_and_refuses_an_unknown_one(tmp_path, monke
     assert main(["backend", "set", "--url", "http://127.0.0.1:9/", "--kind", "medusa-v3", "--db", db]) == 2
     err = capsys.readouterr().err
     assert "--kind" in err and "medusa-v1" in err
-    assert main(["backend", "set", "--url", "http://127.0.0.1:9/", "--kind", "medusa-v1", "--db", db]) == 0
+    assert main(["backend", "set", "--url", "http://127.0.0.1:9/", "--kind", "medusa-v1", "--db", db, "--create"]) == 0
     assert TOKEN not in capsys.readouterr().out
     a = start(db)
     assert SyncStore(a.uow).setting("backend_kind") == "medusa-v1"

@@ -68,8 +68,13 @@ def test_offline_is_detected_and_probes_are_spaced(app):  # noqa: F811
 
 def test_background_worker_syncs_on_trigger_and_stops(app):  # noqa: F811
     runner = runner_for(app, fake_for(app))
+    first = threading.Event()
+    runner.add_listener(lambda s: first.set() if s.last_sync and not s.running else None)
     worker = SyncWorker(runner, interval=3600).start()
     try:
+        # The worker's first round runs at start; let it finish on the empty queue before the sale
+        # exists, or on a busy machine it pushes the sale to the server that does not know it yet.
+        assert first.wait(20)
         order = paid_order(app)
         runner.backend_factory = lambda: v2(fake_for(app, order))
         runner._backend = None
