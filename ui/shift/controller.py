@@ -49,6 +49,7 @@ class ShiftUi:
         self.last_pdf: bytes | None = None
         self.status_label = QLabel(NO_SHIFT, window)
         self.status_label.setObjectName("shiftStatusLabel")
+        self.status_label.setStyleSheet("padding-left: 12px;")
         self.status_label.setAccessibleName("Shift")
         window.statusBar().addPermanentWidget(self.status_label)  # temporary messages never hide it
         menu = window.menuBar().addMenu("S&hift")
