@@ -213,3 +213,27 @@ def test_x_report_preview_renders_off_the_ui_thread(qtbot, till):
     assert w.shift.preview_dialog.windowTitle() == "X report (A4)"
     assert "X report" in _text(w.shift.last_pdf) and "75.00" in _text(w.shift.last_pdf)
     w.close()
+
+
+def test_mark_paid_is_refused_without_a_shift_when_the_till_requires_one(window, till):
+    uow = till.uow()
+    with uow:
+        uow.settings.set(shifts.REQUIRE_SHIFT_KEY, True)
+        uow.commit()
+    window.new_draft()
+    ed = window.editor
+    ed.add_variant(queries.search_variants("COF-HSE-ESP-1K", till.uow())[0])
+    ed.mark_paid()
+    dlg = ed.payment_dialog
+    dlg.rows[0].amount.setText("500")
+    dlg.accept()
+    assert window.stack.currentWidget() is window.editor  # still a draft
+    assert window.errors_shown == ["shift: no shift is open on this till: open one before taking payments"]
+    with till.uow() as uow:
+        assert uow.shifts.recent(shifts.till_id(uow) or "none", 5) == []
+    open_shift(window, "0")
+    order = pay_cash(window, "500")
+    uow = till.uow()
+    with uow:
+        sh = uow.shifts.open_shift(shifts.till_id(uow))
+        assert [s.invoice_number for s in uow.shifts.sales(sh.id)] == [order.invoice_number]
