@@ -237,3 +237,15 @@ def test_mark_paid_is_refused_without_a_shift_when_the_till_requires_one(window,
     with uow:
         sh = uow.shifts.open_shift(shifts.till_id(uow))
         assert [s.invoice_number for s in uow.shifts.sales(sh.id)] == [order.invoice_number]
+
+
+def test_enter_in_a_count_field_neither_closes_the_shift_nor_the_dialog(window, till, qtbot):
+    from PySide6.QtCore import Qt
+
+    open_shift(window, "10.00")
+    window.shift.close_shift()
+    dlg = window.shift.dialog
+    dlg.counted["cash"].setText("10.00")
+    qtbot.keyClick(dlg.counted["cash"], Qt.Key.Key_Return)
+    assert dlg.isVisible() and dlg.difference_labels["cash"].text() == "0.00 exact"
+    assert _state(till)[0] is not None  # still open: only the button closes it

@@ -179,7 +179,13 @@ class CloseShiftDialog(QDialog):
         self.close_button.setAutoDefault(False)  # Enter in a count field never closes the shift
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button.clicked.connect(self.submit)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)  # nor cancels it (the counts typed would be lost)
+        cancel.setDefault(False)
         buttons.rejected.connect(self.reject)
+        edits = list(self.counted.values())
+        for edit, nxt in zip(edits, [*edits[1:], self.close_button], strict=True):
+            edit.returnPressed.connect(nxt.setFocus)  # Enter moves on to the next count
         lay.addWidget(buttons)
         self.update_differences()
         self.counted["cash"].setFocus() if "cash" in self.counted else None
