@@ -35,6 +35,7 @@ from .order_view import OrderView
 from .print_jobs import PrintController
 from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
+from .shift import ShiftUi
 from .sync_panel import SyncUi
 
 OFFLINE = "Offline — sync not configured"
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._apply_settings()
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
+        self.shift = ShiftUi(self)  # Shift menu, the open shift in the status bar
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._action(help_menu, "&About Tilldesk", ["F1"], self.show_about,
                                          "Version, database and data folder")
@@ -443,6 +445,7 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
+        self.shift.shutdown()
         self.sync.shutdown()
         super().closeEvent(e)
 

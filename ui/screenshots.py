@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 
@@ -21,6 +22,16 @@ def _save(widget, path: Path) -> None:
         QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither)
     img.save(str(path), "PNG")
     print(f"{path} {path.stat().st_size // 1024} KB")
+
+
+def _wait(seconds: float) -> None:
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        QCoreApplication.processEvents()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         w.resize(1280, 800)
         w.show()
         _save(w, out / "01-empty.png")
+        from app.services import shifts
+
+        shifts.open_shift({"floats": {"cash": "150.00"}}, app.uow())  # the day starts: the sale below is in it
+        w.shift.refresh()
 
         w.new_draft()
         ed = w.editor
@@ -78,13 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         assert preview is not None
         preview.resize(900, 760)
         # QPdfView renders pages on its own thread: wait for the page before taking the picture.
-        import time
-
-        from PySide6.QtCore import QCoreApplication
-
-        until = time.monotonic() + 2.0
-        while time.monotonic() < until:
-            QCoreApplication.processEvents()
+        _wait(2.0)
         _save(preview, out / "05-preview.png")
         preview.reject()
 
@@ -92,6 +101,21 @@ def main(argv: list[str] | None = None) -> int:
         view.resize(860, 300)
         _save(view, out / "06-sync.png")
         view.close()
+
+        shifts.cash_in({"amount": "20.00", "reason": "change brought in"}, app.uow())
+        w.shift.close_shift()
+        close = w.shift.dialog
+        cash = close.expected["cash"]
+        close.counted["cash"].setText(f"{cash - Decimal('1.50'):.2f}")  # a little short, as it happens
+        close.counted["card"].setText(f"{close.expected['card']:.2f}")
+        _save(close, out / "07-shift-close.png")
+        close.close_button.click()
+        z = w.shift.preview_dialog
+        assert z is not None
+        z.resize(760, 900)
+        _wait(1.5)
+        _save(z, out / "08-z-report.png")
+        z.reject()
         w.close()
         app.close()
     return 0
