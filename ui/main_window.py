@@ -35,6 +35,7 @@ from .order_view import OrderView
 from .print_jobs import PrintController
 from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
+from .staff import StaffSession
 from .sync_panel import SyncUi
 
 OFFLINE = "Offline — sync not configured"
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._apply_settings()
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
+        self.staff = StaffSession(self)  # sign-in screen, Ctrl+L, idle lock, manager approval
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._action(help_menu, "&About Tilldesk", ["F1"], self.show_about,
                                          "Version, database and data folder")
@@ -402,6 +404,7 @@ class MainWindow(QMainWindow):
         if dlg.saved is not None:
             self.settings = dlg.saved
             self._apply_settings()
+            self.staff.set_idle_minutes(self.settings.idle_lock_minutes)
             self.till_label.setText(f"Till: {self.settings.till_name}")
             self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
 
