@@ -49,6 +49,9 @@ class SignInScreen(QWidget):
         self.staff_list.setObjectName("staffList")
         self.staff_list.setAccessibleName("Staff")
         self.staff_list.setMinimumSize(240, 280)
+        lf = self.staff_list.font()
+        lf.setPointSize(lf.pointSize() + 3)  # names big enough to tap
+        self.staff_list.setFont(lf)
         self.staff_list.setToolTip("Who is signing in (arrow keys choose, Tab goes to the PIN)")
         self.staff_list.currentItemChanged.connect(lambda *_a: self._name_chosen())
         self.staff_list.itemActivated.connect(lambda _i: self.focus_pin())
