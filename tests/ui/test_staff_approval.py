@@ -123,3 +123,43 @@ def test_approval_through_the_threaded_runner(qtbot, till):
     w.ops.wait()
     assert stored_price(w) == Decimal("1.25")
     w.ops.shutdown()
+
+
+def test_a_cashiers_settings_change_asks_a_manager(qtbot, cashier_with_draft):
+    from app.services.settings import load_settings
+
+    w = cashier_with_draft
+    w.open_settings()
+    from ui.settings_dialog import SettingsDialog
+
+    dlg = w.findChild(SettingsDialog, "settingsDialog")
+    assert dlg is not None
+    dlg.edits["till_name"].setText("Counter 2")
+    dlg.idle_lock.setValue(9)
+    dlg.save()
+    assert dlg.isVisible() and load_settings(w.app.uow()).till_name != "Counter 2"
+    ask = w.staff.approval_dialog
+    assert ask is not None and "Settings" in ask.message.text()
+    ask.approver.setCurrentIndex(ask.approver.findData("Olga"))
+    ask.pin_edit.setText(PINS["Olga"])
+    ask.approve()
+    saved = load_settings(w.app.uow())
+    assert saved.till_name == "Counter 2" and saved.idle_lock_minutes == 9
+    assert w.staff.idle.minutes == 9  # the window took the new idle lock at once
+    assert w.till_label.text() == "Till: Counter 2"
+    appr = [e for e in audit.list_entries(w.app.uow()) if e.action == "approval"]
+    assert [(e.details["staff"], e.details["approver"], e.details["action"]) for e in appr] == [
+        ("Cam", "Olga", "settings")]
+
+
+def test_an_open_dialog_hides_while_locked_and_comes_back(qtbot, cashier_with_draft):
+    from ui.settings_dialog import SettingsDialog
+
+    w = cashier_with_draft
+    w.open_settings()
+    dlg = w.findChild(SettingsDialog, "settingsDialog")
+    dlg.edits["till_name"].setText("Typed before the lock")
+    w.staff.idle_lock()
+    assert w.staff.locked and not dlg.isVisible()
+    sign_in_by_keyboard(qtbot, w, "Cam")
+    assert dlg.isVisible() and dlg.edits["till_name"].text() == "Typed before the lock"

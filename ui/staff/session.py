@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStackedWidget, QWidget
 
 from app.domain.errors import DomainError
 from app.domain.permissions import ApprovalRequired
@@ -40,6 +40,7 @@ class StaffSession(QObject):
         self.approval_dialog: ApprovalDialog | None = None
         self._disabled: list[QAction] = []
         self._focus: QWidget | None = None
+        self._hidden: list[QDialog] = []
         # The window's work and the sign-in screen share the central area.
         main = window.takeCentralWidget()
         assert main is not None, "the window builds its central widget before the staff session"
@@ -97,6 +98,11 @@ class StaffSession(QObject):
             a.setEnabled(False)
         self.w.menuBar().setEnabled(False)
         self.w.scanner.uninstall()
+        # An open dialog (settings, payment, approval) would stay on top of the sign-in screen:
+        # it is hidden, keeping what was typed, and shown again after the next sign-in.
+        self._hidden = [d for d in self.w.findChildren(QDialog) if d.isVisible()]
+        for d in self._hidden:
+            d.hide()
         self.locked = True
         self.idle.paused = True
         actor = self.app.actor
@@ -149,6 +155,12 @@ class StaffSession(QObject):
         self.w.scanner.install()
         self.idle.resume()
         self._show_who()
+        hidden, self._hidden = self._hidden, []
+        for d in hidden:
+            try:
+                d.show()
+            except RuntimeError:  # closed and deleted meanwhile
+                pass
         focus, self._focus = self._focus, None
         if focus is not None and focus.isVisible():
             focus.setFocus()
