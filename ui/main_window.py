@@ -444,6 +444,7 @@ class MainWindow(QMainWindow):
             return
         self.editor.flush()
         self.scanner.uninstall()
+        self.staff.shutdown()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
         self.sync.shutdown()

@@ -206,6 +206,7 @@ def test_idle_lock_minutes_is_a_setting_and_zero_is_never(qtbot, till):
     till.actor = None
     w = MainWindow(till, synchronous=True)
     qtbot.addWidget(w)
+    w.show()
     clock = FakeClock()
     w.staff.idle.clock = clock
     sign_in_by_keyboard(qtbot, w, "Olga")
@@ -219,3 +220,18 @@ def test_idle_lock_minutes_is_a_setting_and_zero_is_never(qtbot, till):
     assert w.staff.locked
 
 
+
+
+def test_closing_the_window_stops_the_idle_watch(qtbot, staffed):
+    from PySide6.QtWidgets import QApplication
+
+    s = staffed.staff
+    clock = FakeClock()
+    s.idle.clock = clock
+    sign_in_by_keyboard(qtbot, staffed, "Cam")
+    staffed.close()
+    assert not s.idle.timer.isActive()
+    qtbot.keyClick(QApplication.instance().activeWindow() or staffed, Qt.Key.Key_A)
+    clock.t += 3600
+    s.idle.timer.timeout.emit()  # a late tick after closing locks nothing and reads no database
+    assert not s.locked

@@ -116,6 +116,8 @@ class StaffSession(QObject):
         self.lock(switching=True)
 
     def idle_lock(self) -> None:
+        if not self.w.isVisible():
+            return
         self.lock()
         if self.locked:
             self.w.statusBar().showMessage("Locked after no activity", 8000)
@@ -194,3 +196,8 @@ class StaffSession(QObject):
 
     def set_idle_minutes(self, minutes: int) -> None:
         self.idle.set_minutes(minutes)
+
+    def shutdown(self) -> None:
+        """The window closes: the idle watch stops listening to the application."""
+        self.idle.stop()
+        self.w.ops.approval_hook = None
