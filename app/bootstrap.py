@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from platformdirs import user_data_path
 
@@ -17,6 +20,11 @@ from app.services.demo import load_demo_shop
 log = logging.getLogger(__name__)
 
 APP_NAME = "Tilldesk"
+T = TypeVar("T")
+
+# A manager's approval for the one call running in this thread (App.approved); each worker thread
+# has its own context, so an approval never leaks into another thread's unit of work.
+_APPROVAL: ContextVar[Approval | None] = ContextVar("tilldesk_approval", default=None)
 
 
 def default_db_path() -> Path:
@@ -34,8 +42,18 @@ class App:
     def uow(self, approval: Approval | None = None) -> SqlUnitOfWork:
         """A unit of work acting as the signed-in staff member; ``approval``: a manager's PIN
         for the one guarded action this unit of work does (app.services.staff.approve)."""
+        approval = approval or _APPROVAL.get()
         actor = self.actor.with_approval(approval) if self.actor is not None and approval else self.actor
         return SqlUnitOfWork(self.db.session_factory, actor)
+
+    def approved(self, approval: Approval, call: Callable[[], T]) -> T:
+        """Run ``call`` with every unit of work it opens through ``uow()`` carrying ``approval``:
+        the window retrying one guarded action after a manager typed their PIN."""
+        token = _APPROVAL.set(approval)
+        try:
+            return call()
+        finally:
+            _APPROVAL.reset(token)
 
     @property
     def archive_dir(self) -> Path:

@@ -36,6 +36,7 @@ from .print_jobs import PrintController
 from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
 from .shift import ShiftUi
+from .staff import StaffSession
 from .sync_panel import SyncUi
 
 OFFLINE = "Offline — sync not configured"
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._actions()
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
         self.shift = ShiftUi(self)  # Shift menu, the open shift in the status bar
+        self.staff = StaffSession(self)  # sign-in screen, Ctrl+L, idle lock, manager approval
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._action(help_menu, "&About Tilldesk", ["F1"], self.show_about,
                                          "Version, database and data folder")
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
         if dlg.saved is not None:
             self.settings = dlg.saved
             self._apply_settings()
+            self.staff.set_idle_minutes(self.settings.idle_lock_minutes)
             self.till_label.setText(f"Till: {self.settings.till_name}")
             self.setWindowTitle(f"Tilldesk — {self.settings.shop.name}")
 
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
             return
         self.editor.flush()
         self.scanner.uninstall()
+        self.staff.shutdown()
         self.ops.shutdown()  # every edit typed reaches the database before the window goes
         self.printing.shutdown()
         self.shift.shutdown()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from app.domain.changes import Changes, OpResult
 from app.domain.errors import DomainError
+from app.domain.permissions import ApprovalRequired
 
 from .none_guard import install as _guard_none
 
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 
 Success = Callable[[Any], None]
 ErrorHandler = Callable[[Exception], bool]  # True: handled (e.g. shown next to a field)
+# retry(via): submit the same call again as via(call), e.g. lambda call: app.approved(approval, call)
+Retry = Callable[[Callable[[Callable[[], Any]], Any]], None]
+# approval_hook(exc, retry): True when it took over (asks a manager, then retries or gives up)
+ApprovalHook = Callable[[ApprovalRequired, Retry], bool]
 
 
 class _Relay(QObject):
@@ -83,6 +88,7 @@ class OpRunner(QObject):
         self._pending: dict[int, Callable[[Any, Exception | None], None]] = {}
         self._latest: dict[str, int] = {}
         self._seq = 0
+        self.approval_hook: ApprovalHook | None = None  # set by the staff session (ui.staff)
 
     @property
     def busy(self) -> bool:
@@ -130,6 +136,10 @@ class OpRunner(QObject):
             if channel is not None and self._latest.get(channel) != token:
                 return  # a newer question was asked meanwhile
             if exc is not None:
+                hook = self.approval_hook
+                if isinstance(exc, ApprovalRequired) and channel is None and hook is not None and hook(
+                        exc, lambda via: self._submit(pool, lambda: via(fn), success, error, channel)):
+                    return
                 if error is not None and error(exc):
                     return
                 self.failed.emit(describe_error(exc), exc)

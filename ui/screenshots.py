@@ -117,8 +117,30 @@ def main(argv: list[str] | None = None) -> int:
         _save(z, out / "08-z-report.png")
         z.reject()
         w.close()
+
+        _sign_in_shot(app, out)
         app.close()
     return 0
+
+
+def _sign_in_shot(app, out: Path) -> None:
+    """Staff turned on (an owner, a manager, a cashier): the window opens on the sign-in screen."""
+    from app.services import staff
+
+    from .main_window import MainWindow
+
+    staff.add_staff("Olga Brandt", "owner", "86420135", app.uow())
+    app.actor = staff.sign_in("Olga Brandt", "86420135", app.uow()).value
+    staff.add_staff("Mia Lindqvist", "manager", "2222", app.uow())
+    staff.add_staff("Cam Okafor", "cashier", "3333", app.uow())
+    app.actor = None
+    w = MainWindow(app, synchronous=True)
+    w.resize(1280, 800)
+    w.show()
+    w.staff.screen.select("Cam Okafor")
+    w.staff.screen.pin_edit.setText("33")
+    _save(w, out / "09-sign-in.png")
+    w.close()
 
 
 if __name__ == "__main__":

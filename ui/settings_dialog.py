@@ -3,6 +3,7 @@ Saved through the settings service; a rejected value is shown next to its field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import App
+from app.domain.permissions import ApprovalRequired
 from app.services import queries
 from app.services.settings import TillSettings, load_settings, save_settings
 
@@ -77,6 +79,9 @@ class SettingsDialog(QDialog):
             add(f"shop.{key}", caption, getattr(s.shop, key))
         self._printing_rows(form, s)
         self._scanner_rows(form, s)
+        self._idle_row(form, s)
+        # A cashier's change asks a manager's PIN the way every guarded window action does.
+        self.approval_hook = getattr(getattr(parent, "ops", None), "approval_hook", None)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet(theme.style("error"))
         layout.addWidget(self.general_error)
@@ -99,7 +104,20 @@ class SettingsDialog(QDialog):
         out["escpos_port"] = self.escpos_port.value()
         out["scanner_max_gap_ms"] = self.scanner_gap.value()
         out["scanner_min_length"] = self.scanner_length.value()
+        out["idle_lock_minutes"] = self.idle_lock.value()
         return out
+
+    def _idle_row(self, form: QFormLayout, s: TillSettings) -> None:
+        self.idle_lock = QSpinBox(self)
+        self.idle_lock.setObjectName("setting_idle_lock_minutes")
+        self.idle_lock.setAccessibleName("Lock after minutes without activity")
+        self.idle_lock.setToolTip("With staff accounts: the till locks itself after this many minutes "
+                                  "without a key or a click (0: never)")
+        self.idle_lock.setRange(0, 480)
+        self.idle_lock.setSuffix(" min")
+        self.idle_lock.setSpecialValueText("never")
+        self.idle_lock.setValue(s.idle_lock_minutes)
+        form.addRow("Lock when idle for", self.idle_lock)
 
     def _scanner_rows(self, form: QFormLayout, s: TillSettings) -> None:
         """The barcode scanner's thresholds: what counts as a scan rather than typing."""
@@ -162,12 +180,24 @@ class SettingsDialog(QDialog):
             form.addRow("", err)
             self.errors[key] = err
 
-    def save(self) -> None:
+    def save(self, via: Callable[[Callable[[], TillSettings]], TillSettings] | None = None) -> None:
+        """``via``: how to run the save, e.g. carrying a manager's approval (the staff session)."""
         for e in self.errors.values():
             e.hide()
         self.general_error.clear()
+        changes, app = self.changes(), self.app
+
+        def call() -> TillSettings:
+            return save_settings(changes, app.uow())
+
         try:
-            self.saved = save_settings(self.changes(), self.app.uow())
+            self.saved = via(call) if via is not None else call()
+        except ApprovalRequired as exc:
+            hook = self.approval_hook
+            if via is None and hook is not None and hook(exc, lambda run: self.save(run)):
+                return
+            self.general_error.setText(str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - every service error is shown, by field when it has one
             errors = getattr(exc, "errors", None) or [exc]
             for e in errors:

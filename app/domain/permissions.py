@@ -41,7 +41,12 @@ class NotPermitted(DomainError):
 
 
 class ApprovalRequired(NotPermitted):
-    """A manager's PIN is needed for this one action."""
+    """A manager's PIN is needed for this one action (``action``: which, so the window can ask
+    the manager to approve exactly that one)."""
+
+    def __init__(self, message: str, *, field: str | None = None, action: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.action = action
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -127,10 +132,11 @@ def decide(m: PermissionMatrix, actor: Actor, action: GuardedAction) -> Permit:
         raise NotPermitted(f"a {actor.role.value} may not do {action.value}", field="staff")
     a = actor.approval
     if a is None or (a.action is not None and a.action != action.value):
-        raise ApprovalRequired(f"{action.value} needs a manager's approval", field="approver")
+        raise ApprovalRequired(f"{action.value} needs a manager's approval", field="approver",
+                               action=action.value)
     if a.approver_id == actor.staff_id:
-        raise ApprovalRequired("nobody can approve their own action", field="approver")
+        raise ApprovalRequired("nobody can approve their own action", field="approver", action=action.value)
     if m[a.approver_role][action] is not Decision.ALLOW:
         raise ApprovalRequired(f"{a.approver_name} ({a.approver_role.value}) may not approve {action.value}",
-                               field="approver")
+                               field="approver", action=action.value)
     return Permit(action, actor.staff_id, a.approver_id)

@@ -54,6 +54,8 @@ class TillSettings(BaseModel):
     backend_url: str | None = None
     backend_kind: str = "medusa-v2"
     sync_interval_seconds: Annotated[int, Field(ge=30, le=86400)] = 300
+    # staff: the window locks itself after this many minutes without a key or a click (0: never)
+    idle_lock_minutes: Annotated[int, Field(ge=0, le=480)] = 5
     # counter: Mark Paid refuses without an open shift (services.shifts.shift_required)
     require_shift: bool = False
 
