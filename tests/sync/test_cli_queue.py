@@ -119,10 +119,13 @@ def test_with_staff_on_discard_needs_a_signed_in_member_and_approval(till, monke
     monkeypatch.delenv("TILLDESK_APPROVER_PIN", raising=False)
 
     assert "sign in" in refused(call("--db", db, "sync", "discard", "#1", "--yes"))
+    # Retrying changes no money, stock or setting: it is not guarded (as Retry in the window).
+    assert call("--db", db, "sync", "retry", "#1").code == 0
+    assert entries(db)[first.id].state == retry_state(2)
     assert "TILLDESK_PIN" in refused(call("--db", db, "sync", "discard", "#1", "--yes", "--staff", "Carl"))
     monkeypatch.setenv("TILLDESK_PIN", "2468")
     assert "approval" in refused(call("--db", db, "sync", "discard", "#1", "--yes", "--staff", "Carl"))
-    assert entries(db)[first.id].state == "needs_attention"  # every refusal left it as it was
+    assert entries(db)[first.id].state == retry_state(2)  # every refusal left it as it was
 
     monkeypatch.setenv("TILLDESK_APPROVER_PIN", "1357")
     res = call("--db", db, "sync", "discard", "#1", "--yes", "--staff", "Carl", "--approver", "Olga")
