@@ -100,7 +100,7 @@ def test_unknown_orders_are_refused_in_one_line(till, ref, field):
     assert refused(call("--db", db, "sync", "retry", ref)).startswith(f"tilldesk: {field}")
 
 
-def test_an_unpaid_draft_or_a_missing_db_is_refused(tmp_path):
+def test_a_missing_db_is_refused_and_not_created(tmp_path):
     line = refused(call("--db", str(tmp_path / "none.sqlite"), "sync", "queue"))
     assert "--db" in line
     assert not (tmp_path / "none.sqlite").exists()
