@@ -11,7 +11,8 @@ from app.cli.common import count_arg, emit, open_app
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     cat = sub.add_parser("catalog", parents=[common], help="look up the local catalog")
-    cat.add_argument("what", choices=["regions", "variants", "shipping-options", "customers", "promotions"])
+    cat.add_argument("what", choices=["regions", "variants", "shipping-options", "customers", "promotions"],
+                     help="what to list: regions, variants, shipping-options, customers or promotions")
     cat.add_argument("--q", help="search text (title, SKU, barcode, name, email, phone)")
     cat.add_argument("--region", help="shipping options of this region only")
     cat.add_argument("--limit", type=count_arg(1, 1000), default=50, help="at most this many (1 to 1000)")

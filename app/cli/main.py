@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.cli import acting, catalog, drafts, orders, refunds, shifts, staff
+from app.cli import acting, catalog, drafts, examples, orders, refunds, shifts, staff
 from app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for register in (*COMMANDS, *_EXTENSIONS):
         register(sub, common)
+    examples.apply(p)  # one or two examples at the end of every command's --help
     return p
 
 

@@ -21,11 +21,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     osub = order.add_subparsers(dest="action", metavar="ACTION", required=True)
     ol = osub.add_parser("list", parents=[common], help="list and search orders")
     ol.add_argument("--q", help="display id, invoice number, email, name or phone")
-    ol.add_argument("--status", action="append", choices=["pending", "completed", "archived", "canceled"])
+    ol.add_argument("--status", action="append", choices=["pending", "completed", "archived", "canceled"],
+                    help="only orders in this status; repeatable")
     ol.add_argument("--sync-state", action="append",
-                    choices=["queued", "in_progress", "synced", "needs_attention", "discarded"])
-    ol.add_argument("--from", dest="date_from")
-    ol.add_argument("--to", dest="date_to")
+                    choices=["queued", "in_progress", "synced", "needs_attention", "discarded"],
+                    help="only orders in this sync state; repeatable")
+    ol.add_argument("--from", dest="date_from", help="created on or after this date (YYYY-MM-DD)")
+    ol.add_argument("--to", dest="date_to", help="created on or before this date (YYYY-MM-DD)")
     ol.add_argument("--limit", type=LIMIT, default=50, help="at most this many (1 to 1000, default 50)")
     ol.add_argument("--offset", type=OFFSET, default=0, help="skip this many")
     for name in ("show", "complete", "archive"):
@@ -37,7 +39,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     inv = sub.add_parser("invoice", parents=[common], help="write an order's invoice or receipt as PDF")
     inv.add_argument("id", help="order id, display id (#3) or invoice number")
     inv.add_argument("--out", required=True, help="the PDF file to write")
-    inv.add_argument("--format", choices=["a4", "receipt"], default="a4")
+    inv.add_argument("--format", choices=["a4", "receipt"], default="a4",
+                     help="a4 invoice (default) or 80 mm receipt")
     inv.add_argument("--force", action="store_true", help="replace --out if it exists")
     inv.set_defaults(func=cmd_invoice)
 

@@ -39,20 +39,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     for name, helptext in (("cash-in", "record cash brought into the drawer"),
                            ("cash-out", "record cash taken out of the drawer")):
         x = ssub.add_parser(name, parents=[common], help=helptext)
-        x.add_argument("amount")
+        x.add_argument("amount", help="the amount of cash, e.g. 20.00")
         x.add_argument("--reason", required=True, help="why the cash moves (change brought in, a supplier paid)")
     ssub.add_parser("show", parents=[common], help="the open shift and its cash movements")
     ls = ssub.add_parser("list", parents=[common], help="this till's shifts, newest first")
-    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     xr = ssub.add_parser("x-report", parents=[common], help="the open shift's figures so far (changes nothing)")
     cl = ssub.add_parser("close", parents=[common], help="close the shift with the counted amounts: the Z report")
     cl.add_argument("--counted", action="append", metavar="TENDER=AMOUNT", required=True,
                     help="cash=412.35 (required), card=88.10 (optional, the card slips)")
     zr = ssub.add_parser("z-report", parents=[common], help="reprint a closed shift's Z report")
-    zr.add_argument("z_number", type=int)
+    zr.add_argument("z_number", type=int, help="the Z report's number, e.g. 12")
     for x in (xr, cl, zr):
         x.add_argument("--out", help="also write the report as PDF to this file")
-        x.add_argument("--format", choices=["a4", "receipt"], default="a4")
+        x.add_argument("--format", choices=["a4", "receipt"], default="a4",
+                       help="the PDF's layout: a4 (default) or 80 mm receipt")
         x.add_argument("--force", action="store_true", help="replace --out if it exists")
     shift.set_defaults(func=cmd_shift)
 

@@ -39,11 +39,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sync = subparsers.add_parser("sync", parents=[common], help="pull the catalog and push paid orders")
     sync.add_argument("--once", action="store_true", help="one round, then exit (for a scheduler)")
     g = sync.add_mutually_exclusive_group()
-    g.add_argument("--pull-only", action="store_true")
-    g.add_argument("--push-only", action="store_true")
+    g.add_argument("--pull-only", action="store_true", help="only pull the catalog; send nothing")
+    g.add_argument("--push-only", action="store_true", help="only push paid orders; pull nothing")
     sync.add_argument("--full", action="store_true", help="pull everything, not only what changed")
     sync.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (default 60)")
     sync.set_defaults(func=cmd_sync)
+    _register_queue(sync, common)
+
+
+def _register_queue(sync: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`sync queue|retry|discard` (app.sync.cli_queue); plain `tilldesk sync` still runs the rounds."""
+    from app.sync.cli_queue import register_queue
+
+    ssub = sync.add_subparsers(dest="sync_action", metavar="ACTION", required=False,
+                               title="the outbox (leave ACTION out to run the sync rounds)")
+    register_queue(ssub, common, argparse.RawDescriptionHelpFormatter)
 
 
 def _open(args: argparse.Namespace):
