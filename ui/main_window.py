@@ -33,6 +33,7 @@ from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
 from .print_jobs import PrintController
+from .refund import RefundUi
 from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
 from .sync_panel import SyncUi
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.scanner.install()
         self._apply_settings()
         self._actions()
+        self.refunds = RefundUi(self)  # Refund… (Ctrl+R) on the order view, its list, credit notes
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._action(help_menu, "&About Tilldesk", ["F1"], self.show_about,
