@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGroupBox, QMenu, QMessageBox, QPushButton, QVBoxL
 from app.services import credit_notes, refund_quote, refunds
 from app.services.dto import OrderDTO
 
+from ..display import money
 from ..print_jobs import paint_pdf
 from .dialog import RefundDialog
 from .history import RefundHistory, refund_rows
@@ -72,6 +73,9 @@ class RefundUi(QObject):
         self.button.setVisible(can)
         self.action.setEnabled(can)
         self.box.setVisible(bool(o.refunds or o.returns))
+        c = o.currency_code
+        self.box.setTitle(f"Refunds, returns and credit notes — refunded {money(o.totals.refunded_total, c)}"
+                          f" of {money(o.totals.paid_total, c)} paid")
         ids = [r.staff_id for r in o.refunds if r.staff_id and r.staff_id not in self.staff_names]
         self.history.set_rows(refund_rows(o, self.staff_names))
         if ids:
@@ -122,7 +126,7 @@ class RefundUi(QObject):
             latest = o.refunds[-1] if o.refunds else None
             if latest is not None:
                 self.w.statusBar().showMessage(
-                    f"Refunded {latest.amount} {o.currency_code.upper()}: credit note {latest.credit_note_number}",
+                    f"Refunded {money(latest.amount, o.currency_code)}: credit note {latest.credit_note_number}",
                     10000)
                 self.offer_print(latest.credit_note_number)
 
