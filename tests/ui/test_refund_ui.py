@@ -169,3 +169,33 @@ def test_cancel_of_a_paid_order_through_the_window_refunds_it(qtbot, window, mon
     rows = window.refunds.history.row_texts()
     assert rows[0][1] == "Cancellation" and rows[0][2] == refs[0].credit_note_number
     assert orders.get_order(o.id, window.app.uow()).refunds[0].id == refs[0].id
+
+
+def test_the_refund_runs_off_the_ui_thread(qtbot, window, monkeypatch):
+    import threading
+
+    from ui.ops import OpRunner
+
+    o = paid_order(window, qty=2)
+    window.ops = OpRunner(window)  # the threaded runner the real window uses
+    ran_on: list[str] = []
+    real = refunds.refund_order
+
+    def recording(cmd, uow):
+        ran_on.append(threading.current_thread().name)
+        return real(cmd, uow)
+
+    monkeypatch.setattr(refunds, "refund_order", recording)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.refunds.dialog is not None and window.refunds.dialog.isVisible())
+    dlg = window.refunds.dialog
+    dlg.quantities[0].setValue(1)
+    assert dlg.pending and not dlg.refund_button.isEnabled()  # no click on a figure still being worked out
+    qtbot.waitUntil(lambda: dlg.total is not None and dlg.refund_button.isEnabled())
+    total = dlg.total
+    qtbot.mouseClick(dlg.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.refunds.print_offer is not None)  # offered once the refund is in
+    assert ran_on and ran_on[0] != threading.current_thread().name
+    order, refs, _ = stored(window.app, o.id)
+    assert len(refs) == 1 and order.refunded_total == total
+    window.ops.shutdown()

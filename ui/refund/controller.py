@@ -108,7 +108,7 @@ class RefundUi(QObject):
         dlg.open()
 
     def submit(self, dlg: RefundDialog) -> None:
-        if dlg.problem():
+        if dlg.problem() or dlg.pending:
             dlg.update_state()
             return
         cmd = dlg.command()

@@ -75,6 +75,7 @@ class RefundDialog(QDialog):
         self.info, self._quote = info, quote
         self.total: Decimal | None = None
         self.total_problem = ""
+        self.pending = False  # a quote is on its way: the figure shown may be stale
         cur = info.currency_code
         layout = QVBoxLayout(self)
         head = QLabel(f"<b>Order #{info.display_id}</b> · invoice {info.invoice_number} · paid and not yet "
@@ -224,6 +225,8 @@ class RefundDialog(QDialog):
         if not req["items"] and not req["shipping"] and Decimal(req["amount"]) == 0:
             self._set_total(None, "Choose items, the shipping or a plain amount.")
             return
+        self.pending = True
+        self.update_state()
         self._quote(req, lambda total: self._set_total(total, ""), self._quote_failed)
 
     def _quote_failed(self, exc: Exception) -> bool:
@@ -242,7 +245,7 @@ class RefundDialog(QDialog):
         return f"{field_label(field, titles)}: {message}" if field else message
 
     def _set_total(self, total: Decimal | None, problem: str) -> None:
-        self.total, self.total_problem = total, problem
+        self.total, self.total_problem, self.pending = total, problem, False
         self.total_label.setText(money(total, self.info.currency_code) if total is not None else "—")
         self.update_state()
 
@@ -258,7 +261,7 @@ class RefundDialog(QDialog):
     def update_state(self, *_: Any) -> None:
         problem = self.problem()
         self.problem_label.setText(problem)
-        self.refund_button.setEnabled(not problem)
+        self.refund_button.setEnabled(not problem and not self.pending)
 
     def show_failure(self, message: str) -> None:
         """The service refused the refund (nothing was written): say why, keep the dialog open."""
