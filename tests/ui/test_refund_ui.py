@@ -130,6 +130,9 @@ def test_over_refund_and_bad_input_are_refused_and_nothing_is_written(qtbot, win
 
     dlg.amount.setText("")
     dlg.quantities[0].setValue(2)
+    dlg.quantities[0].setValue(3)
+    assert dlg.quantities[0].value() == 2 and dlg.problem_label.text() == ""
+    dlg.quantities[0].setValue(2)
     dlg.tender.setCurrentIndex(dlg.tender.findText("Card"))
     assert dlg.problem_label.text() == "Card reference: a card refund needs the card terminal's reference"
     assert not dlg.refund_button.isEnabled()
@@ -199,3 +202,19 @@ def test_the_refund_runs_off_the_ui_thread(qtbot, window, monkeypatch):
     order, refs, _ = stored(window.app, o.id)
     assert len(refs) == 1 and order.refunded_total == total
     window.ops.shutdown()
+
+
+def test_the_order_view_names_who_refunded(qtbot, window):
+    from app.services import staff
+
+    o = paid_order(window, qty=2)
+    staff.add_staff("Ana Lima", "owner", "4821", window.app.uow())
+    window.app.actor = staff.sign_in("Ana Lima", "4821", window.app.uow()).value
+    dlg = open_refund(qtbot, window)
+    dlg.quantities[0].setValue(1)
+    qtbot.mouseClick(dlg.refund_button, Qt.MouseButton.LeftButton)
+    _, refs, _ = stored(window.app, o.id)
+    assert refs[0].staff_id == window.app.actor.staff_id
+    window.refunds.staff_names.clear()  # as after a restart: the name is looked up again
+    window.open_order(o.id)
+    assert [r[5] for r in window.refunds.history.row_texts()] == ["Ana Lima", "Ana Lima"]

@@ -112,8 +112,11 @@ class RefundUi(QObject):
             dlg.update_state()
             return
         cmd = dlg.command()
-        dlg.refund_button.setEnabled(False)  # one click, one refund
         app = self.w.app
+        if app.actor is not None:  # who did it, shown in the order's list
+            cmd["staff_id"] = app.actor.staff_id
+            self.staff_names[app.actor.staff_id] = app.actor.name
+        dlg.refund_button.setEnabled(False)  # one click, one refund
 
         def failed(exc: Exception) -> bool:
             dlg.show_failure(dlg.describe(exc))
