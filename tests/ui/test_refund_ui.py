@@ -171,6 +171,8 @@ def test_cancel_of_a_paid_order_through_the_window_refunds_it(qtbot, window, mon
     assert not window.refunds.button.isVisible() and not window.refunds.action.isEnabled()
     rows = window.refunds.history.row_texts()
     assert rows[0][1] == "Cancellation" and rows[0][2] == refs[0].credit_note_number
+    offer = window.refunds.print_offer  # the cancellation's credit note is offered like a refund's
+    assert offer is not None and refs[0].credit_note_number in offer.text()
     assert orders.get_order(o.id, window.app.uow()).refunds[0].id == refs[0].id
 
 

@@ -34,6 +34,7 @@ class RefundUi(QObject):
         self.print_offer: QMessageBox | None = None
         self.staff_names: dict[str, str] = {}
         self.last_printed: credit_notes.PrintedCreditNote | None = None
+        self._seen: tuple[str, int] = ("", 0)  # the order last shown and its number of refunds
 
         self.button = QPushButton("&Refund…", self.view)
         self.button.setObjectName("refundOrderButton")
@@ -69,6 +70,10 @@ class RefundUi(QObject):
 
     # --- the order view ---------------------------------------------------------------------
     def order_shown(self, o: OrderDTO) -> None:
+        seen, self._seen = self._seen, (o.id, len(o.refunds))
+        if seen[0] == o.id and len(o.refunds) > seen[1] and o.refunds[-1].is_cancellation:
+            # Cancel order (the order view's button) refunded what was paid: its credit note too.
+            self.offer_print(o.refunds[-1].credit_note_number)
         can = "refund" in o.allowed_actions
         self.button.setVisible(can)
         self.action.setEnabled(can)
