@@ -220,3 +220,15 @@ def test_the_order_view_names_who_refunded(qtbot, window):
     window.refunds.staff_names.clear()  # as after a restart: the name is looked up again
     window.open_order(o.id)
     assert [r[5] for r in window.refunds.history.row_texts()] == ["Ana Lima", "Ana Lima"]
+
+
+def test_errors_name_the_field_as_the_dialog_shows_it():
+    from ui.refund.dialog import field_label
+
+    assert field_label("items.1.quantity", ["Espresso", "Moka Pot"]) == "Quantity of Moka Pot"
+    assert field_label("tenders.0.reference") == "Card reference"
+    assert field_label("tenders.0.amount") == "Tender"
+    assert field_label("tenders") == "Tender"
+    assert field_label("amount") == "Plain amount"
+    assert field_label("shipping") == "Shipping"
+    assert field_label(None) == ""

@@ -47,7 +47,9 @@ def field_label(field: str | None, quantity_rows: list[str] | None = None) -> st
     if parts[0] == "items" and len(parts) > 1 and quantity_rows and parts[1].isdigit() \
             and int(parts[1]) < len(quantity_rows):
         return f"Quantity of {quantity_rows[int(parts[1])]}"
-    return FIELD_LABELS.get(parts[-1], FIELD_LABELS.get(parts[0], parts[-1].replace("_", " ").capitalize()))
+    if parts[0] == "tenders":
+        return "Card reference" if parts[-1] == "reference" else "Tender"
+    return FIELD_LABELS.get(parts[0], parts[0].replace("_", " ").capitalize())
 
 
 def tender_choices(info: RefundableDTO) -> list[tuple[str, str, str | None]]:
