@@ -33,6 +33,7 @@ from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
 from .print_jobs import PrintController
+from .refund import RefundUi
 from .scanner import ScanFilter
 from .settings_dialog import SettingsDialog
 from .shift import ShiftUi
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.scanner.install()
         self._apply_settings()
         self._actions()
+        self.refunds = RefundUi(self)  # Refund… (Ctrl+R) on the order view, its list, credit notes
         self.sync = SyncUi(self)  # status bar, Sync menu, worker nudged after Mark Paid
         self.shift = ShiftUi(self)  # Shift menu, the open shift in the status bar
         self.staff = StaffSession(self)  # sign-in screen, Ctrl+L, idle lock, manager approval

@@ -40,6 +40,7 @@ DOCUMENT_ACTIONS = (("a4", "Print invoice", "orderPrintInvoiceButton", "Print th
 
 class OrderView(QWidget):
     documentRequested = Signal(str)  # "a4", "receipt", "preview" or "save"
+    orderShown = Signal(object)  # OrderDTO: for the parts hooked in (ui.refund)
 
     def __init__(self, app: App, ops: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,7 @@ class OrderView(QWidget):
         self.order: OrderDTO | None = None
         self.home_country = ""  # the shop's country (set by the window): its phones read the national way
         main, side, self.title = theme.page_layout(self, "orderTitle")
+        self.main_layout, self.side_layout = main, side  # where hooked-in parts add their widgets
         facts = QGridLayout()
         self.facts: dict[str, QLabel] = {}
         for i, (key, caption) in enumerate((("state", "State"), ("invoice_number", "Invoice"),
@@ -165,13 +167,16 @@ class OrderView(QWidget):
             b.setVisible(action in o.allowed_actions)
         for b in self.document_buttons.values():
             b.setEnabled(bool(o.invoice_number))
+        self.orderShown.emit(o)
 
     def run_action(self, action: str, *, confirm: bool = True) -> None:
         if not self.order or action not in self.order.allowed_actions:
             return
         o = self.order
+        left = o.totals.paid_total - o.totals.refunded_total
+        refund = f"\n{money(left, o.currency_code)} goes back through the original tenders." if left > 0 else ""
         if confirm and action == "cancel" and QMessageBox.question(
-                self, "Cancel order", f"Cancel order #{o.display_id} ({o.invoice_number})?",
+                self, "Cancel order", f"Cancel order #{o.display_id} ({o.invoice_number})?{refund}",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return

@@ -102,6 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         _save(view, out / "06-sync.png")
         view.close()
 
+        w.refunds.open_dialog()  # Ctrl+R on the paid order: one bag of chocolate goes back
+        refund = w.refunds.dialog
+        assert refund is not None
+        refund.quantities[2].setValue(1)
+        refund.reason.setText("Bar broken in the parcel")
+        refund.restock.setChecked(False)
+        _save(refund, out / "10-refund.png")
+        refund.buttons.accepted.emit()
+        if w.refunds.print_offer is not None:
+            w.refunds.print_offer.reject()
+        _save(w, out / "11-order-refunded.png")
+
         shifts.cash_in({"amount": "20.00", "reason": "change brought in"}, app.uow())
         w.shift.close_shift()
         close = w.shift.dialog
