@@ -16,7 +16,7 @@ from pydantic import Field
 from app.domain import clock, ids
 from app.domain.changes import OpResult
 from app.domain.errors import InvalidTransition, InvalidValue
-from app.domain.money import ZERO, money_str
+from app.domain.money import ZERO, money_str, round_money
 from app.domain.order import Payment, TenderKind
 from app.domain.shift_report import ShiftReport, build_report, report_from_dict, report_to_dict
 from app.domain.shifts import CashMovement, MovementKind, Shift, amount, reason_text, tender_amounts
@@ -188,7 +188,7 @@ def close_shift(cmd: CloseShift | dict[str, Any], uow: UnitOfWork) -> OpResult[S
         uow.shifts.save(sh)
         audit.record(uow, "shift_closed", sh.id, {
             "z_number": z, "counted": counted,
-            "expected": {t.tender: t.expected for t in report.tenders}})
+            "expected": {t.tender: round_money(t.expected, sh.currency_code) for t in report.tenders}})
         uow.flush()
         uow.commit()
         log.info("shift %s closed as Z%d", sh.id, z)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.domain.permissions import SignInRequired
 from app.domain.errors import InvalidTransition
+from app.domain.permissions import SignInRequired
 from app.services import audit, orders, shifts, staff
 from tests.conftest import create_draft, mark_paid
 
