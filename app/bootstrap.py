@@ -77,3 +77,37 @@ def start(db_path: str | os.PathLike[str] | None = None, *, demo: bool | None = 
         if load_demo_shop(app.uow()):
             log.info("loaded the demo shop into %s", path)
     return app
+
+
+PIN_ENV, APPROVER_PIN_ENV = "TILLDESK_PIN", "TILLDESK_APPROVER_PIN"
+
+
+def _pin(env: str, option: str, name: str) -> str:
+    from app.domain.errors import InvalidValue
+
+    pin = os.environ.get(env)
+    if not pin:
+        raise InvalidValue(f"not set; put the PIN of {option} {name} in this environment variable", field=env)
+    return pin
+
+
+def sign_in_from_env(app: App, name: str | None, approver: str | None) -> App:
+    """Who acts in a command (the CLI's ``--staff NAME`` and ``--approver NAME``, also the sync's
+    own commands): the PINs come from ``TILLDESK_PIN`` and ``TILLDESK_APPROVER_PIN`` only, never
+    from arguments, which other users of the machine can see in the process list. A wrong or
+    missing PIN raises a DomainError before anything is written (the failed attempt itself is
+    counted and audited by the staff service)."""
+    from app.domain.errors import InvalidValue
+    from app.services import staff
+
+    if not name:
+        if approver:
+            raise InvalidValue("also give --staff, the staff member asking for approval", field="--approver")
+        return app
+    pin = _pin(PIN_ENV, "--staff", name)
+    apin = _pin(APPROVER_PIN_ENV, "--approver", approver) if approver else None
+    actor = staff.sign_in(name, pin, app.uow(), session=False).value
+    if approver and apin:
+        actor = actor.with_approval(staff.approve(approver, apin, app.uow()))
+    app.actor = actor
+    return app

@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.changes import ChangeLog
 from app.domain.errors import NotFound
 from app.domain.order import Order, OrderStatus
+from app.domain.refunds import Refund
 from app.domain.shift_report import RefundFact, SaleFact, SaleTax
 from app.domain.shifts import CashMovement, DrawerOpening, Shift
 
@@ -23,8 +24,10 @@ class ShiftState:
 
 
 class FakeShiftRepository:
-    def __init__(self, st: ShiftState, orders: dict[str, tuple[Order, dict[str, Any], str]], log: ChangeLog) -> None:
+    def __init__(self, st: ShiftState, orders: dict[str, tuple[Order, dict[str, Any], str]], log: ChangeLog,
+                 refunds: dict[str, Refund] | None = None) -> None:
         self.st, self.orders, self.log = st, orders, log
+        self.refund_store = refunds if refunds is not None else {}
 
     def open_shift(self, till_id: str) -> Shift | None:
         found = next((s for s in self.st.shifts.values() if s.till_id == till_id and s.is_open), None)
@@ -82,7 +85,23 @@ class FakeShiftRepository:
         return sorted(out, key=lambda s: s.display_id)
 
     def refunds(self, shift_id: str) -> list[RefundFact]:
-        return []
+        sh = self.st.shifts.get(shift_id)
+        if sh is None:
+            return []
+        out = []
+        for x in sorted(self.refund_store.values(), key=lambda x: (x.created_at, x.id)):
+            if x.created_at < sh.opened_at or (sh.closed_at is not None and x.created_at > sh.closed_at):
+                continue
+            currency = self.orders[x.order_id][0].currency_code
+            out.extend(RefundFact(order_id=x.order_id, tender=t.kind.value, amount=t.amount, staff_id=x.staff_id,
+                                  currency_code=currency) for t in x.tenders)
+        return out
+
+    def shift_of_order(self, order_id: str) -> str | None:
+        if order_id not in self.orders:
+            return None
+        return next((self.st.payments[p.id][0] for p in self.orders[order_id][0].payments
+                     if self.st.payments.get(p.id, (None, None))[0]), None)
 
     def add_drawer_opening(self, d: DrawerOpening) -> None:
         self.st.drawer.append(d)

@@ -499,7 +499,7 @@ class FakeUnitOfWork:
         self.prints = FakePrintRepository(st, log)
         self.staff = FakeStaffRepository(st, log)
         self.audit = FakeAuditRepository(st, log)
-        self.shifts = FakeShiftRepository(st.shifts, st.orders, log)
+        self.shifts = FakeShiftRepository(st.shifts, st.orders, log, st.refunds)
         self.refunds = FakeRefundRepository(st, log)
         return self
 

@@ -8,10 +8,7 @@ attempt itself is counted and written to the audit log, as at the window."""
 from __future__ import annotations
 
 import argparse
-import os
 from typing import TYPE_CHECKING
-
-from app.cli.common import BadInput
 
 if TYPE_CHECKING:
     from app.bootstrap import App
@@ -26,25 +23,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                         help=f"a manager approving this command's guarded action (PIN in ${APPROVER_PIN_ENV})")
 
 
-def _pin(env: str, option: str, name: str) -> str:
-    pin = os.environ.get(env)
-    if not pin:
-        raise BadInput(f"{env}: not set; put the PIN of {option} {name} in this environment variable")
-    return pin
-
-
 def sign_in_from_args(app: App, args: argparse.Namespace) -> App:
-    from app.services import staff
+    """The sign-in itself lives in app.bootstrap, so app.sync's commands (which may not import
+    app.cli) sign in the same way."""
+    from app.bootstrap import sign_in_from_env
 
-    name, approver = getattr(args, "staff", None), getattr(args, "approver", None)
-    if not name:
-        if approver:
-            raise BadInput("--approver: also give --staff, the staff member asking for approval")
-        return app
-    pin = _pin(PIN_ENV, "--staff", name)
-    apin = _pin(APPROVER_PIN_ENV, "--approver", approver) if approver else None
-    actor = staff.sign_in(name, pin, app.uow(), session=False).value
-    if approver and apin:
-        actor = actor.with_approval(staff.approve(approver, apin, app.uow()))
-    app.actor = actor
-    return app
+    return sign_in_from_env(app, getattr(args, "staff", None), getattr(args, "approver", None))

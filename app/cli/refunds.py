@@ -60,6 +60,15 @@ def _refund_out(order: Any, refund_id: str | None) -> dict[str, Any]:
             "order": data}
 
 
+def _open_drawer(refund: Any, app: Any) -> None:
+    """Cash going back comes out of the drawer, as cash taken goes in: the refund is saved; a
+    drawer that fails to open is recorded and logged, not an error."""
+    from app.services import drawer
+
+    if refund is not None:
+        drawer.after_refund(refund, app.uow())
+
+
 def cmd_refund(args: argparse.Namespace) -> None:
     from app.services import orders, queries, refunds
 
@@ -73,6 +82,7 @@ def cmd_refund(args: argparse.Namespace) -> None:
         cmd["amount"] = args.amount
     after = refunds.refund_order(cmd, app.uow()).value
     new = [r for r in after.refunds if r.id not in {x.id for x in before.refunds}]
+    _open_drawer(new[0] if new else None, app)
     emit(_refund_out(after, new[0].id if new else None))
 
 
@@ -91,6 +101,7 @@ def cmd_cancel(args: argparse.Namespace) -> None:
         cmd["tender_reference"] = ref.strip() or None
     after = refunds.cancel_order(cmd, app.uow()).value
     cancel = next((r for r in after.refunds if r.is_cancellation), None)
+    _open_drawer(cancel, app)
     emit(_refund_out(after, cancel.id if cancel else None))
 
 

@@ -46,10 +46,14 @@ class SaleFact:
 
 @dataclass(frozen=True, slots=True)
 class RefundFact:
+    """Money given back during the shift through one tender (a refund paid in cash and card is two
+    facts). The refunded order may have been sold in an earlier shift."""
+
     order_id: str
     tender: str
     amount: Decimal
     staff_id: str | None = None
+    currency_code: str | None = None  # None: the order's, looked up among the shift's sales
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,9 @@ def build_report(*, kind: str, z_number: int | None, shift_id: str, till_id: str
     for s in sales:
         if s.currency_code != cur:
             others[s.currency_code] = others.get(s.currency_code, 0) + 1
-    refund_list = [r for r in refunds if r.order_id in {s.order_id for s in mine}]
+    sold_here = {s.order_id for s in mine}
+    refund_list = [r for r in refunds
+                   if (r.currency_code == cur if r.currency_code is not None else r.order_id in sold_here)]
     moves = list(movements)
 
     taken: dict[str, Decimal] = {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.domain import clock
+from app.domain.permissions import GuardedAction
 from app.domain.refunds import Refund
 from app.printing.archive import ArchiveExistsError, archive_pdf
 from app.printing.pdf_credit_note import (
@@ -18,6 +19,7 @@ from app.printing.pdf_credit_note import (
     render_credit_note_receipt,
 )
 
+from . import audit, guard
 from .context import UnitOfWork
 from .dto import OrderDTO
 from .dto_builders import order_dto
@@ -83,6 +85,9 @@ def print_credit_note(number: str, kind: str, uow: UnitOfWork, archive_dir: Path
         order = order_dto(uow, uow.orders.get(refund.order_id))
         log_kind = print_kind(kind, refund.credit_note_number)
         copy_number = uow.prints.count(order.id, log_kind)
+        # As for invoices: the original and the first copy are free, the second reprint on is guarded.
+        permit = guard.require(uow, GuardedAction.REPRINT, refund.id) if copy_number >= 2 else None
+        staff_id = permit.staff_id if permit else guard.staff_id(uow)
         while True:
             pdf = render(credit_note_document(refund, order, settings, copy_number), kind)
             try:
@@ -90,7 +95,12 @@ def print_credit_note(number: str, kind: str, uow: UnitOfWork, archive_dir: Path
                 break
             except ArchiveExistsError:
                 copy_number += 1  # archived by a print whose commit was lost: it counts as a copy
-        uow.prints.record(order.id, log_kind, copy_number, str(path), destination, clock.now())
+        uow.prints.record(order.id, log_kind, copy_number, str(path), destination, clock.now(), staff_id=staff_id,
+                          approver_id=permit.approver_id if permit else None)
+        if copy_number >= 1:
+            audit.record(uow, "credit_note_reprint", refund.id, {
+                "kind": kind, "copy_number": copy_number, "credit_note_number": refund.credit_note_number,
+                "approver_id": permit.approver_id if permit else None})
         uow.commit()
         return PrintedCreditNote(number=refund.credit_note_number, kind=kind, copy_number=copy_number, pdf=pdf,
                                  archive_path=path)

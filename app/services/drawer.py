@@ -1,4 +1,4 @@
-"""Opening the cash drawer: on a cash payment (or, later, a cash refund) and on "no sale".
+"""Opening the cash drawer: on a cash payment, on a cash refund and on "no sale" (guarded).
 
 The pulse goes to the receipt printer set up in the settings (`escpos_host`, `escpos_port`),
 the same ESC/POS printer receipts go to. The network send happens outside any unit of work, so
@@ -16,10 +16,13 @@ from pydantic import Field
 from app.domain import clock, ids
 from app.domain.changes import OpResult
 from app.domain.order import TenderKind
+from app.domain.permissions import GuardedAction, Permit
+from app.domain.refunds import Refund
 from app.domain.shifts import DrawerOpening, DrawerReason, reason_text
 from app.printing.drawer import drawer_pulse_bytes
 from app.printing.escpos import send_to_network_printer
 
+from . import audit, guard
 from .commands import Command
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -44,8 +47,19 @@ def _network_send(host: str, port: int, data: bytes) -> int:
     return send_to_network_printer(host, port, data, timeout=DRAWER_TIMEOUT)
 
 
+def _check(uow: UnitOfWork, reason: DrawerReason) -> Permit | None:
+    """'No sale' is a guarded action; a drawer opened for a payment or refund needs only someone
+    signed in (when staff is on)."""
+    if reason is DrawerReason.NO_SALE:
+        return guard.require(uow, GuardedAction.NO_SALE)
+    guard.staff_id(uow)
+    return None
+
+
 def _pulse(uow: UnitOfWork, reason: DrawerReason, note: str | None, staff_id: str | None,
            send: Sender) -> OpResult[DrawerOpening]:
+    with uow:  # refused before the pulse is sent, not after (nothing is written here)
+        _check(uow, reason)
     s = load_settings(uow)
     destination = error = None
     if s.escpos_host:
@@ -55,11 +69,16 @@ def _pulse(uow: UnitOfWork, reason: DrawerReason, note: str | None, staff_id: st
         except OSError as exc:
             error = str(exc)
     with uow:
+        permit = _check(uow, reason)  # again, in the writing unit of work: an approval is logged with it
         till = till_id(uow)
         sh = uow.shifts.open_shift(till) if till else None
         d = DrawerOpening(id=ids.new_id("drawer"), reason=reason, note=note, created_at=clock.now(),
-                          shift_id=sh.id if sh else None, staff_id=staff_id, destination=destination, error=error)
+                          shift_id=sh.id if sh else None, staff_id=guard.staff_id(uow) or staff_id,
+                          destination=destination, error=error)
         uow.shifts.add_drawer_opening(d)
+        audit.record(uow, "drawer_opened", d.id, {
+            "reason": reason.value, "note": note, "shift_id": d.shift_id, "destination": destination,
+            "error": error, "approver_id": permit.approver_id if permit else None})
         uow.flush()
         uow.commit()
     if error:
@@ -84,3 +103,10 @@ def after_payment(order: OrderDTO, uow: UnitOfWork, send: Sender = _network_send
     if not any(p.kind is TenderKind.CASH for p in order.payments) or not load_settings(uow).escpos_host:
         return None
     return _pulse(uow, DrawerReason.CASH_PAYMENT, order.invoice_number, staff_id, send)
+
+
+def after_refund(refund: Refund, uow: UnitOfWork, send: Sender = _network_send) -> OpResult[DrawerOpening] | None:
+    """Opens the drawer after a refund paid (partly) in cash, like after a cash payment."""
+    if not any(t.kind is TenderKind.CASH for t in refund.tenders) or not load_settings(uow).escpos_host:
+        return None
+    return _pulse(uow, DrawerReason.CASH_REFUND, refund.credit_note_number, refund.staff_id, send)

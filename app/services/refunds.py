@@ -22,7 +22,7 @@ from app.domain.changes import OpResult
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
 from app.domain.order import Order, PaymentStatus, TenderKind
 from app.domain.outbox import OutboxKind
-from app.domain.permissions import GuardedAction
+from app.domain.permissions import GuardedAction, Permit
 from app.domain.refunds import (
     REFUND_PREFIX,
     RETURN_PREFIX,
@@ -38,8 +38,7 @@ from app.domain.refunds import (
     plan_refund,
 )
 
-from . import guard
-from .audit import record as audit_record
+from . import audit, guard
 from .commands import Command, PositiveAmount, Quantity, Text
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -134,6 +133,13 @@ def _follow_up(uow: UnitOfWork, order_id: str, kind: OutboxKind, subject_id: str
         uow.outbox.enqueue(order_id, now, kind, subject_id)
 
 
+def _audit_refund(uow: UnitOfWork, refund: Refund, permit: Permit | None) -> None:
+    audit.record(uow, "refund", refund.order_id, {
+        "refund_id": refund.id, "credit_note_number": refund.credit_note_number, "amount": refund.amount,
+        "tenders": [{"kind": t.kind.value, "amount": t.amount} for t in refund.tenders],
+        "cancellation": refund.is_cancellation, "approver_id": permit.approver_id if permit else None})
+
+
 def refund_order(cmd: RefundOrder | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:
     """Records a refund (and, with items, their return), its credit note number and its outbox
     entries in ONE commit. Over-refunds and tenders that do not add up are refused before
@@ -145,8 +151,11 @@ def refund_order(cmd: RefundOrder | dict[str, Any], uow: UnitOfWork) -> OpResult
                                 amount=cmd.amount)
         tenders = tuple(RefundTender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference)
                         for t in cmd.tenders)
-        refund = _record(uow, order, request, tenders, cmd.reason, cmd.staff_id, cancellation=False)
+        permit = guard.require(uow, GuardedAction.REFUND, order.id)
+        refund = _record(uow, order, request, tenders, cmd.reason, permit.staff_id if permit else cmd.staff_id,
+                         cancellation=False)
         assert refund is not None
+        _audit_refund(uow, refund, permit)
         now = refund.created_at
         uow.orders.save(order)
         _follow_up(uow, order.id, OutboxKind.REFUND, refund.id, now)
@@ -172,23 +181,25 @@ def cancel_order(cmd: CancelPaidOrder | dict[str, Any], uow: UnitOfWork) -> OpRe
     with uow:
         order = uow.orders.get(cmd.order_id)
         now = clock.now()
-        paid = order.paid_total
-        order.cancel(now)  # the order's own rules first: no approval is asked for a refused step
-        staff_id = guard.staff_id(uow) or cmd.staff_id
-        if paid > 0:
-            permit = guard.require(uow, GuardedAction.CANCEL_PAID_ORDER, order.id)
-            if permit is not None:
-                order.approver_id = permit.approver_id
-            audit_record(uow, "order_canceled", order.id, {
-                "invoice_number": order.invoice_number, "paid_total": paid,
-                "approver_id": permit.approver_id if permit else None})
+        order.cancel(now)  # the order's own rules first: no approval is spent on a refused step
         refund: Refund | None = None
+        paid = order.paid_total > 0
+        permit = guard.require(uow, GuardedAction.CANCEL_PAID_ORDER, order.id) if paid else None
+        staff_id = permit.staff_id if permit else (guard.staff_id(uow) or cmd.staff_id)
+        if permit is not None:
+            order.approver_id = permit.approver_id
+        if paid:
+            audit.record(uow, "order_canceled", order.id, {
+                "invoice_number": order.invoice_number, "paid_total": order.paid_total,
+                "approver_id": permit.approver_id if permit else None})
         if order.payment_status in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
             kind = TenderKind(cmd.tender_kind) if cmd.tender_kind else None
             tenders = default_tenders(order, order.paid_total - order.refunded_total, kind,
                                       cmd.tender_reference) if kind else ()
             refund = _record(uow, order, RefundRequest(everything=True), tenders, cmd.reason, staff_id,
                              cancellation=True)
+            if refund is not None:
+                _audit_refund(uow, refund, permit)
         uow.orders.save(order)
         sale = uow.outbox.for_order(order.id)
         # Never sent: no attempt, no step, no server id noted. The sync worker commits a marker

@@ -16,11 +16,12 @@ from pydantic import Field
 from app.domain import clock, ids
 from app.domain.changes import OpResult
 from app.domain.errors import InvalidTransition, InvalidValue
-from app.domain.money import ZERO, money_str
+from app.domain.money import ZERO, money_str, round_money
 from app.domain.order import Payment, TenderKind
 from app.domain.shift_report import ShiftReport, build_report, report_from_dict, report_to_dict
 from app.domain.shifts import CashMovement, MovementKind, Shift, amount, reason_text, tender_amounts
 
+from . import audit, guard
 from .commands import Command
 from .context import UnitOfWork
 from .errors import parse
@@ -65,9 +66,10 @@ def till_id(uow: UnitOfWork, *, create: bool = False) -> str | None:
 
 
 def shift_required(uow: UnitOfWork) -> bool:
-    """Whether Mark Paid needs an open shift. THE one place the rule lives: today the till setting
-    `require_shift` (default off); when staff accounts arrive, "staff is on" joins it here."""
-    return bool(uow.settings.get(REQUIRE_SHIFT_KEY, False))
+    """Whether Mark Paid needs an open shift. THE one place the rule lives: the till setting
+    `require_shift` (default off), or staff being on (issue 10: "when staff is on, Mark Paid needs
+    an open shift and the payments belong to it")."""
+    return bool(uow.settings.get(REQUIRE_SHIFT_KEY, False)) or guard.staff_on(uow)
 
 
 def shift_for_payment(uow: UnitOfWork) -> Shift | None:
@@ -118,8 +120,10 @@ def open_shift(cmd: OpenShift | dict[str, Any], uow: UnitOfWork) -> OpResult[Shi
         currency = _currency(uow, cmd.currency_code)
         floats = tender_amounts(cmd.floats, currency, field="float")
         sh = Shift(id=ids.new_id("shift"), till_id=till, currency_code=currency, opened_at=clock.now(),
-                   opening_float={TenderKind.CASH.value: ZERO, **floats}, opened_by=cmd.staff_id)
+                   opening_float={TenderKind.CASH.value: ZERO, **floats},
+                   opened_by=guard.staff_id(uow) or cmd.staff_id)
         uow.shifts.add(sh)
+        audit.record(uow, "shift_opened", sh.id, {"float": sh.opening_float, "currency_code": currency})
         uow.flush()
         uow.commit()
         log.info("shift %s opened with float %s", sh.id, {k: str(v) for k, v in sh.opening_float.items()})
@@ -137,6 +141,7 @@ def _report(uow: UnitOfWork, sh: Shift, kind: str, z_number: int | None,
 def move_cash(kind: MovementKind, cmd: MoveCash | dict[str, Any], uow: UnitOfWork) -> OpResult[CashMovement]:
     cmd = parse(MoveCash, cmd)
     with uow:
+        who = guard.staff_id(uow) or cmd.staff_id
         sh = _open(uow)
         amt = amount(cmd.amount, sh.currency_code, field="amount", allow_zero=False)
         reason = reason_text(cmd.reason)
@@ -146,8 +151,9 @@ def move_cash(kind: MovementKind, cmd: MoveCash | dict[str, Any], uow: UnitOfWor
                 raise InvalidValue(f"is more than the {money_str(cash.expected, sh.currency_code)} cash the "
                                   "drawer should hold", field="amount")
         m = CashMovement(id=ids.new_id("cashmv"), shift_id=sh.id, kind=kind, amount=amt, reason=reason,
-                         created_at=clock.now(), staff_id=cmd.staff_id)
+                         created_at=clock.now(), staff_id=who)
         uow.shifts.add_movement(m)
+        audit.record(uow, kind.name.lower(), sh.id, {"movement_id": m.id, "amount": amt, "reason": reason})
         uow.flush()
         uow.commit()
         log.info("cash %s %s on shift %s: %s", kind.value, amt, sh.id, reason)
@@ -171,14 +177,18 @@ def x_report(uow: UnitOfWork) -> ShiftReport:
 def close_shift(cmd: CloseShift | dict[str, Any], uow: UnitOfWork) -> OpResult[ShiftReport]:
     cmd = parse(CloseShift, cmd)
     with uow:
+        who = guard.staff_id(uow) or cmd.staff_id
         sh = _open(uow)
         counted = tender_amounts(cmd.counted, sh.currency_code, field="counted")
         if TenderKind.CASH.value not in counted:
             raise InvalidValue("is required: count the cash in the drawer", field="counted.cash")
         z = uow.counters.next(f"z:{sh.till_id}")
         report = _report(uow, sh, "Z", z, counted)
-        sh.close(report.at, counted, z, report_to_dict(report), cmd.staff_id)
+        sh.close(report.at, counted, z, report_to_dict(report), who)
         uow.shifts.save(sh)
+        audit.record(uow, "shift_closed", sh.id, {
+            "z_number": z, "counted": counted,
+            "expected": {t.tender: round_money(t.expected, sh.currency_code) for t in report.tenders}})
         uow.flush()
         uow.commit()
         log.info("shift %s closed as Z%d", sh.id, z)

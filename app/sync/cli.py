@@ -66,12 +66,38 @@ def _open(args: argparse.Namespace):
     return app, SyncStore(app.uow)
 
 
+def _guard_backend(app: Any, args: argparse.Namespace) -> None:
+    from app.bootstrap import sign_in_from_env
+    from app.domain.permissions import GuardedAction
+    from app.services import guard
+
+    sign_in_from_env(app, getattr(args, "staff", None), getattr(args, "approver", None))
+    with app.uow() as uow:  # a dry run of the check (rolled back): the approval is logged with the change
+        guard.require(uow, GuardedAction.BACKEND)
+
+
+def _save_backend(app: Any, url: str, kind: str) -> None:
+    """The address, the kind and the audit entry saying who changed them, in one commit (the key
+    is never in the log: it lives in the keyring or the environment)."""
+    from app.domain.permissions import GuardedAction
+    from app.services import audit, guard
+    from app.sync.worker import BACKEND_KIND_KEY, BACKEND_URL_KEY
+
+    with app.uow() as uow:
+        permit = guard.require(uow, GuardedAction.BACKEND)
+        before = {"url": uow.settings.get(BACKEND_URL_KEY), "kind": uow.settings.get(BACKEND_KIND_KEY)}
+        uow.settings.set(BACKEND_URL_KEY, url)
+        uow.settings.set(BACKEND_KIND_KEY, kind)
+        audit.record(uow, "backend_changed", None, {"url": url, "kind": kind, "before": before,
+                                                    "approver_id": permit.approver_id if permit else None})
+        uow.commit()
+
+
 def cmd_backend_set(args: argparse.Namespace) -> int:
     from app.sync import secrets
     from app.sync.config import insecure_transport, normalize_base_url
     from app.sync.errors import BackendError
     from app.sync.registry import kinds
-    from app.sync.worker import BACKEND_KIND_KEY, BACKEND_URL_KEY
 
     try:
         url = normalize_base_url(args.url)
@@ -102,6 +128,10 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     app, store = _open(args)
     try:
+        # With staff on this is a guarded action (GuardedAction.BACKEND): --staff and, for a role
+        # that needs it, --approver, PINs from the environment as for every acting command.
+        # Checked before the keyring is touched; a refusal is exit 2 with nothing changed.
+        _guard_backend(app, args)
         if os.environ.get(secrets.ENV_VAR, "").strip() != key:
             try:
                 secrets.set_api_key(url, key)
@@ -112,8 +142,7 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
             where = "the keyring"
         else:
             where = f"the environment ({secrets.ENV_VAR}); nothing was stored"
-        store.set_setting(BACKEND_URL_KEY, url)
-        store.set_setting(BACKEND_KIND_KEY, kind)
+        _save_backend(app, url, kind)
     finally:
         app.close()
     print(f"Shop server ({kind}) set to {url}; the API key comes from {where}.")

@@ -295,7 +295,8 @@ class PushEngine:
         email = order.email or (self._customer_email(order) if order.customer_id else None)
         return OrderSnapshot(order=order, customer_id=data.get("customer_id") or None, email=email or None,
                              variant_ids=variants, shipping_option_ids=tuple(options),
-                             staff=self.store.staff_of(order.id), audit_head=self.store.audit_head())
+                             staff=self.store.staff_of(order.id), audit_head=self.store.audit_head(),
+                             shift=self.store.shift_of(order.id))
 
     def _step_draft(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if data.get("draft_id"):
@@ -327,6 +328,8 @@ class PushEngine:
 
     def _step_payment(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         got = self.backend.get_order(data["draft_id"])
+        if got.order_id:  # the server's own id of the order (v1), noted for the last step
+            data = {**data, "order_id": got.order_id}
         if got.paid:
             return self._done(entry, 5, data)
         pending = got.to_pay
@@ -344,10 +347,11 @@ class PushEngine:
         return self._done(entry, 5, {**data, "paid_amount": decimal_str(pending)})
 
     def _step_finish(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        display = data.get("display_id")
+        display, order_id = data.get("display_id"), data.get("order_id")
         if display is None:
-            display = self.backend.get_order(data["draft_id"]).display_id
-        return self._done(entry, 6, data, server_order_id=data["draft_id"],
+            got = self.backend.get_order(data["draft_id"])
+            display, order_id = got.display_id, order_id or got.order_id
+        return self._done(entry, 6, data, server_order_id=order_id or data["draft_id"],
                           server_display_id=int(display) if display is not None else None)
 
 

@@ -58,6 +58,7 @@ class OrderSnapshot:
     shipping_option_ids: tuple[str, ...]  # one per shipping method of the order
     staff: Mapping[str, str] | None = None  # who took it: id, name (and approver), None: staff off
     audit_head: str | None = None  # the audit log's head hash when the order went out
+    shift: str | None = None  # the shift its payments were taken in; None: none was open
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ class RemoteOrder:
     to_pay: Decimal | None = None  # still due on the server; None: it did not say
     open_payment_id: str | None = None  # a payment started and not yet marked paid
     totals: dict[str, Any] | None = None  # JSON-safe exact totals, for ``compare_totals``
+    # The id of the order a draft became, where the server keeps the two apart (Medusa v1: a draft
+    # ``dorder_...`` becomes an order ``order_...``). None: the draft's id is the order's (v2).
+    order_id: str | None = None
 
 
 @dataclass(frozen=True)

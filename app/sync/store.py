@@ -146,6 +146,11 @@ class SyncStore:
                 who |= {"approver_id": order.approver_id, "approver": uow.staff.get(order.approver_id).name}
             return who
 
+    def shift_of(self, order_id: str) -> str | None:
+        """The shift the order's payments were taken in, as pushed in ``tilldesk_shift``."""
+        with self._uow() as uow:
+            return uow.shifts.shift_of_order(order_id)
+
     def audit_head(self) -> str | None:
         """The audit log's newest hash, pushed with each order as ``tilldesk_audit_head``."""
         with self._uow() as uow:

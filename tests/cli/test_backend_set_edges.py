@@ -4,6 +4,7 @@ backslashes and port 0 are refused; without a keyring the message says how to go
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,20 @@ from tests.conftest import db_fingerprint
 
 
 @pytest.fixture()
-def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    import keyring
+    import keyring.backends.fail
+
     monkeypatch.delenv("TILLDESK_MEDUSA_API_KEY", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # a till without a keyring
+    # keyring keeps the backend it chose first in the process (another test may have set one): set
+    # "no keyring" explicitly, and give the previous one back afterwards.
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
     db = tmp_path / "shop.sqlite"
     assert call("--db", str(db), "--create", "draft", "list").code == 0
-    return db
+    yield db
+    keyring.set_keyring(before)
 
 
 @pytest.mark.parametrize(("url", "words"), [
@@ -65,3 +74,36 @@ def test_without_a_keyring_the_message_says_how_to_go_on(shop: Path) -> None:
     assert "Error" not in line and "Keyring(" not in line and "NoKeyringAvailable" not in line
     assert "sk_test_key" not in line
     assert db_fingerprint(shop) == before
+
+
+def test_with_staff_on_backend_set_is_guarded_and_audited(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cashier needs a manager's PIN; a refusal changes nothing; the change is logged with both
+    names' ids, the old and new address, and never the key."""
+    import json
+
+    monkeypatch.setenv("TILLDESK_MEDUSA_API_KEY", "sk_env_key")
+    db = ("--db", str(shop))
+    assert call(*db, "staff", "add", "--name", "Olga", "--role", "owner", stdin="86420135\n").code == 0
+    monkeypatch.setenv("TILLDESK_PIN", "86420135")
+    for name, role, pin in (("Mia", "manager", "2222"), ("Cam", "cashier", "3333")):
+        assert call(*db, "staff", "add", "--name", name, "--role", role, "--staff", "Olga", stdin=pin + "\n").code == 0
+    monkeypatch.delenv("TILLDESK_PIN")
+    url = ("backend", "set", "--url", "http://127.0.0.1:9000")
+    before = db_fingerprint(shop)
+    assert "staff: staff is on" in refused(call(*db, *url))  # nobody signed in
+    monkeypatch.setenv("TILLDESK_PIN", "3333")
+    assert "approver: backend needs a manager's approval" in refused(call(*db, *url, "--staff", "Cam"))
+    line = refused(call(*db, *url, "--staff", "Cam", "--approver", "Mia"))
+    assert line.startswith("tilldesk: TILLDESK_APPROVER_PIN: not set")
+    assert db_fingerprint(shop) == before
+    monkeypatch.setenv("TILLDESK_APPROVER_PIN", "2222")
+    res = call(*db, *url, "--staff", "Cam", "--approver", "Mia")
+    assert res.code == 0, res
+    entries = json.loads(call(*db, "audit", "list").out)["entries"]
+    assert [e["action"] for e in entries[-2:]] == ["approval", "backend_changed"]
+    assert entries[-2]["details"]["approver"] == "Mia" and entries[-2]["details"]["staff"] == "Cam"
+    changed = entries[-1]["details"]
+    assert (changed["url"], changed["kind"], changed["before"]) == (
+        "http://127.0.0.1:9000", "medusa-v2", {"url": None, "kind": None})
+    assert "sk_env_key" not in json.dumps(entries) + res.out + res.err
+    assert call(*db, "audit", "verify").code == 0

@@ -96,6 +96,8 @@ def test_twenty_v1_orders_reach_the_server_once_paid_with_equal_totals(medusa_v1
         got = client.get_order(found[0]["id"])
         assert got["payment_status"] == "captured" and got["status"] == "pending"
         assert local.sync.server_display_id == got["display_id"]
+        # The order's own id (order_...), not the draft's (dorder_...) it came from.
+        assert local.sync.server_order_id == got["id"] and got["id"].startswith("order_")
         cur = local.currency_code
         # To the cent: the till computed v1's way.
         assert got["total"] == to_minor(local.totals.total, cur), (order.id, got["total"], local.totals.total)

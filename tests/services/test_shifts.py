@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.domain.errors import DomainError
-from app.services import orders, shifts
+from app.services import orders, refunds, shifts
 from tests.conftest import ESPRESSO_250, USD_PICKUP, create_draft, db_fingerprint
 
 CA_ADDRESS = {"first_name": "Cy", "last_name": "Ray", "address_1": "2 Elm St", "city": "Los Angeles",
@@ -33,9 +33,16 @@ def card(amount: str) -> dict[str, str]:
     return {"kind": "card", "amount": amount, "reference": "slip"}
 
 
+def refund(shop: Any, order: Any, staff: str, amount: str, *tenders: dict[str, str]) -> Any:
+    return refunds.refund_order({"order_id": order.id, "amount": amount, "tenders": list(tenders), "staff_id": staff},
+                                shop.uow()).value
+
+
 def test_z_report_matches_the_figures_worked_out_by_hand(shop: Any) -> None:
-    # A sale before any shift is open belongs to no shift and is not counted.
-    pay(shop, "stf_ann", cash("100"))
+    # A sale before any shift is open belongs to no shift and is not counted; nor is a refund of
+    # it given before the shift opened.
+    s0 = pay(shop, "stf_ann", cash("100"))
+    refund(shop, s0, "stf_ann", "1.00", cash("1.00"))
     shifts.open_shift({"floats": {"cash": "150.00"}, "staff_id": "stf_ann"}, shop.uow())
     # S1, NY: 3 x 15.00 + 2.50 wrap + 6.00 delivery = 53.50, tax 8.875 % = 4.748125, due 58.25.
     # Paid with 100.00 cash: 58.25 stays in the drawer, 41.75 goes back as change.
@@ -45,25 +52,29 @@ def test_z_report_matches_the_figures_worked_out_by_hand(shop: Any) -> None:
     # S3, NY like S1 (58.25): 20.00 on card, 40.00 cash handed over, 38.25 kept, 1.75 change.
     pay(shop, "stf_bob", card("20.00"), cash("40.00"))
     # S4, NY pick-up: 15.00 + 1.33125 tax, due 16.33 in cash, then cancelled: it leaves the
-    # sales figures, but its cash stays in the drawer (nothing was refunded).
+    # sales figures, and its 16.33 goes back out of the drawer (the cancel refunds it in cash).
     s4 = pay(shop, "stf_ann", cash("16.33"), **ONE_ESPRESSO)
-    orders.cancel_order(s4.id, shop.uow())
+    refunds.cancel_order({"order_id": s4.id, "staff_id": "stf_ann"}, shop.uow())
+    # A goodwill 5.00 back in cash on S1, and 10.00 on card on S0, sold before the shift: a refund
+    # belongs to the shift it is given in, whenever the order was sold.
+    refund(shop, s1, "stf_bob", "5.00", cash("5.00"))
+    refund(shop, s0, "stf_ann", "10.00", card("10.00"))
     shifts.cash_in({"amount": "20.00", "reason": "change from the bank", "staff_id": "stf_ann"}, shop.uow())
     shifts.cash_out({"amount": "12.50", "reason": "window cleaner", "staff_id": "stf_bob"}, shop.uow())
 
     x = shifts.x_report(shop.uow())
     assert x.kind == "X" and x.z_number is None and all(t.counted is None for t in x.tenders)
 
-    z = shifts.close_shift({"counted": {"cash": "268.00", "card": "36.09"}, "staff_id": "stf_bob"},
+    z = shifts.close_shift({"counted": {"cash": "248.00", "card": "26.09"}, "staff_id": "stf_bob"},
                            shop.uow()).value
     t = {line.tender: line for line in z.tenders}
-    # cash: 150.00 float + 58.25 + 38.25 + 16.33 taken + 20.00 in - 12.50 out = 270.33
-    assert t["cash"].expected == D("270.33") and t["cash"].sales == D("112.83")
+    # cash: 150.00 float + 58.25 + 38.25 + 16.33 taken - 16.33 - 5.00 refunded + 20.00 in - 12.50 out = 249.00
+    assert t["cash"].expected == D("249.00") and t["cash"].sales == D("112.83") and t["cash"].refunds == D("21.33")
     assert (t["cash"].cash_in, t["cash"].cash_out, t["cash"].opening_float) == (D("20.00"), D("12.50"), D("150.00"))
-    assert t["cash"].counted == D("268.00") and t["cash"].difference == D("-2.33")  # short
-    # card: 16.09 + 20.00 = 36.09, counted exactly
-    assert t["card"].expected == D("36.09") and t["card"].difference == 0
-    assert z.difference_total == D("-2.33")
+    assert t["cash"].counted == D("248.00") and t["cash"].difference == D("-1.00")  # short
+    # card: 16.09 + 20.00 taken - 10.00 refunded = 26.09, counted exactly
+    assert t["card"].expected == D("26.09") and t["card"].refunds == D("10.00") and t["card"].difference == 0
+    assert z.difference_total == D("-1.00")
     # three live sales: 58.25 + 16.09 + 58.25
     assert z.sales_count == 3 and z.gross == D("132.59")
     # tax per rate, summed exactly then rounded once: NY 2 x 4.748125 = 9.49625 -> 9.50, CA 1.0875 -> 1.09
@@ -71,9 +82,11 @@ def test_z_report_matches_the_figures_worked_out_by_hand(shop: Any) -> None:
     assert z.tax_total == D("10.59") and z.net == D("122.00") == 2 * D("53.50") + D("15.00")
     assert z.net + z.tax_total == z.gross
     assert (z.cancelled_count, z.cancelled_total) == (1, D("16.33"))
-    assert (z.refunds_count, z.refunds_total, z.discounts) == (0, 0, 0)
+    # the cancel's 16.33, the goodwill 5.00 and the card 10.00; not the 1.00 before the shift
+    assert (z.refunds_count, z.refunds_total, z.discounts) == (3, D("31.33"), 0)
     assert (z.cash_in_total, z.cash_out_total) == (D("20.00"), D("12.50"))
-    assert [(s.staff_id, s.sales, s.gross) for s in z.staff] == [("stf_ann", 1, D("58.25")), ("stf_bob", 2, D("74.34"))]
+    assert [(s.staff_id, s.sales, s.gross, s.refunds) for s in z.staff] == [
+        ("stf_ann", 1, D("58.25"), D("26.33")), ("stf_bob", 2, D("74.34"), D("5.00"))]
     assert z.first_invoice == s1.invoice_number and z.last_invoice == s4.invoice_number
     assert s1.invoice_number.endswith("000002") and z.z_number == 1
 
@@ -81,7 +94,7 @@ def test_z_report_matches_the_figures_worked_out_by_hand(shop: Any) -> None:
     assert shifts.z_report(1, shop.uow()) == z
     assert shifts.current_shift(shop.uow()) is None
     listed = shifts.list_shifts(shop.uow())
-    assert [(s.z_number, s.counted) for s in listed] == [(1, {"cash": D("268.00"), "card": D("36.09")})]
+    assert [(s.z_number, s.counted) for s in listed] == [(1, {"cash": D("248.00"), "card": D("26.09")})]
 
 
 def test_z_numbers_are_gapless_and_a_refused_close_uses_none(shop: Any) -> None:

@@ -10,13 +10,17 @@ import pytest
 PINS = {"Olga": "86420135", "Mia": "2222", "Cam": "3333"}
 
 
-def add_team(app: Any) -> None:
-    from app.services import staff
+def add_team(app: Any, open_shift: bool = True) -> None:
+    """Olga adds the team and, unless told not to, opens the till's shift: with staff on, Mark Paid
+    needs an open shift (issue 10), so a till with a team is a till with a shift."""
+    from app.services import shifts, staff
 
     staff.add_staff("Olga", "owner", PINS["Olga"], app.uow())
     app.actor = staff.sign_in("Olga", PINS["Olga"], app.uow()).value
     staff.add_staff("Mia", "manager", PINS["Mia"], app.uow())
     staff.add_staff("Cam", "cashier", PINS["Cam"], app.uow())
+    if open_shift:
+        shifts.open_shift({"floats": {"cash": "100.00"}}, app.uow())
     app.actor = None
 
 

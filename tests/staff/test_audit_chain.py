@@ -15,7 +15,7 @@ import pytest
 from app.cli.main import main
 from app.domain.audit import entry_hash
 from app.services import audit, staff
-from tests.staff.conftest import as_
+from tests.staff.conftest import add_team, as_
 
 Tamper = Callable[[sqlite3.Connection], None]
 
@@ -41,8 +41,10 @@ def verify(db: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[i
 
 
 @pytest.fixture
-def logged(team: Any) -> Path:
+def logged(app: Any) -> Path:
     """Seven entries: Olga added, her sign-in, Mia and Cam added, Cam's sign-in, a wrong PIN, a sign-out."""
+    team = app
+    add_team(team, open_shift=False)  # no shift: its opening would be an eighth entry
     actor = as_(team, "Cam")
     with pytest.raises(staff.WrongPin):
         staff.sign_in("Mia", "0000", team.uow())

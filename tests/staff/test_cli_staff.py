@@ -102,6 +102,9 @@ def test_a_guarded_command_needs_an_approver(cli: Cli, tmp_path: Path) -> None:
     body.write_text(json.dumps(draft_body()))
     cam = {"pin": "3333"}
     draft = cli("draft", "create", str(body), "--staff", "Cam", **cam)[1]["draft_order"]
+    rc, _, err = cli("draft", "mark-paid", draft["id"], "--tender", "cash=1000", "--staff", "Cam", **cam)
+    assert rc == 2 and "shift: no shift is open" in err  # staff is on: payments belong to a shift
+    assert cli("shift", "open", "--float", "cash=100", "--staff", "Cam", **cam)[0] == 0
     order = cli("draft", "mark-paid", draft["id"], "--tender", "cash=1000", "--staff", "Cam", **cam)[1]["order"]
     before = acted_on(cli.db)
     rc, _, err = cli("order", "cancel", order["id"], "--staff", "Cam", **cam)
@@ -115,8 +118,9 @@ def test_a_guarded_command_needs_an_approver(cli: Cli, tmp_path: Path) -> None:
                        **cam)
     assert rc == 0 and out["order"]["status"] == "canceled", err
     entries = cli("audit", "list")[1]["entries"]
-    assert [e["action"] for e in entries[-2:]] == ["approval", "order_canceled"]
-    assert entries[-2]["details"]["staff"] == "Cam" and entries[-2]["details"]["approver"] == "Mia"
+    assert [e["action"] for e in entries[-3:]] == ["approval", "order_canceled", "refund"]
+    assert entries[-3]["details"]["staff"] == "Cam" and entries[-3]["details"]["approver"] == "Mia"
+    assert entries[-1]["details"]["approver_id"] == entries[-3]["details"]["approver_id"]
 
 
 def test_perms_show_and_set(cli: Cli) -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.errors import InvalidTransition
 from app.domain.permissions import SignInRequired
-from app.services import audit, orders, staff
+from app.services import audit, orders, shifts, staff
 from tests.conftest import create_draft, mark_paid
 
 
@@ -16,7 +17,11 @@ def test_sign_in_acting_and_the_log_on_both_stores(shop: Any) -> None:
     with pytest.raises(SignInRequired):
         create_draft(shop)
     shop.actor = staff.sign_in("olga", "86420135", shop.uow()).value
-    order = mark_paid(shop, create_draft(shop).id)
+    draft = create_draft(shop)
+    with pytest.raises(InvalidTransition, match="no shift is open"):  # staff on: payments need a shift
+        mark_paid(shop, draft.id)
+    sh = shifts.open_shift({"floats": {"cash": "50"}}, shop.uow()).value.shift
+    order = mark_paid(shop, draft.id)
     with shop.uow() as uow:
         stored = uow.orders.get(order.id)
         draft = uow.drafts.get(order.draft_order_id)
@@ -24,6 +29,8 @@ def test_sign_in_acting_and_the_log_on_both_stores(shop: Any) -> None:
     assert {p.staff_id for p in stored.payments} == {shop.actor.staff_id}
     orders.cancel_order(order.id, shop.uow())
     report = audit.verify(shop.uow())
-    assert report.ok and report.entries == 3
-    assert [e.action for e in audit.list_entries(shop.uow())] == ["staff_added", "sign_in", "order_canceled"]
+    assert report.ok and report.entries == 5
+    entries = audit.list_entries(shop.uow())
+    assert [e.action for e in entries] == ["staff_added", "sign_in", "shift_opened", "order_canceled", "refund"]
+    assert entries[2].subject == sh.id and entries[2].staff_id == sh.opened_by == shop.actor.staff_id
     assert audit.head_hash(shop.uow()) == report.head

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.domain.permissions import ApprovalRequired
-from app.services import audit
+from app.services import audit, shifts
 from app.sync.engine import PushEngine, discard
 from app.sync.store import SyncStore
 from tests.conftest import create_draft, mark_paid
@@ -35,11 +35,14 @@ def test_a_pushed_order_carries_its_staff_and_the_audit_head(team: Any) -> None:
     assert meta["tilldesk_staff"] == {"id": cam.staff_id, "name": "Cam"}
     assert meta["tilldesk_audit_head"] == head and len(head or "") == 64
     assert meta["tilldesk_order_id"] == order.id
+    open_shift = shifts.current_shift(team.uow())
+    assert open_shift is not None and meta["tilldesk_shift"] == open_shift.shift.id  # the shift it was paid in
 
 
 def test_with_staff_off_nothing_about_staff_is_sent(app: Any) -> None:
     meta = push(app, mark_paid(app, create_draft(app).id))
     assert "tilldesk_staff" not in meta and "tilldesk_audit_head" not in meta  # the log is still empty
+    assert "tilldesk_shift" not in meta  # paid with no shift open
 
 
 def test_discarding_an_unsynced_order_is_guarded_and_logged(team: Any) -> None:

@@ -79,5 +79,12 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         "tilldesk_tenders": [{"kind": str(getattr(p.kind, "value", p.kind)), "amount": decimal_str(p.amount),
                               "reference": p.reference} for p in order.payments],
     })
+    # Who sold it, in which shift, and the audit log's head as it stood (as on v2).
+    if snapshot.staff:
+        meta["tilldesk_staff"] = dict(snapshot.staff)
+    if snapshot.shift:
+        meta["tilldesk_shift"] = snapshot.shift
+    if snapshot.audit_head:
+        meta["tilldesk_audit_head"] = snapshot.audit_head
     body["metadata"] = meta
     return body

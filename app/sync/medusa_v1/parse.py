@@ -52,5 +52,6 @@ def remote_order(order: dict[str, Any]) -> RemoteOrder:
     paid = order.get("payment_status") in PAID_STATUSES
     cur = str(order.get("currency_code") or "usd")
     due = max(_int(order, "total") - _int(order, "paid_total"), 0)
-    return RemoteOrder(id=str(order["id"]), display_id=order.get("display_id"), converted=True, paid=paid,
+    return RemoteOrder(id=str(order["id"]), order_id=str(order["id"]), display_id=order.get("display_id"),
+                       converted=True, paid=paid,
                        to_pay=Decimal(0) if paid else from_minor(due, cur), totals=totals_of(order, cur))

@@ -100,6 +100,8 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         body["metadata"]["tilldesk_staff"] = dict(snapshot.staff)
     if snapshot.audit_head:
         body["metadata"]["tilldesk_audit_head"] = snapshot.audit_head
+    if snapshot.shift:
+        body["metadata"]["tilldesk_shift"] = snapshot.shift
     if order.metadata:
         body["metadata"] = {**{k: v for k, v in order.metadata.items()}, **body["metadata"]}
     return body
