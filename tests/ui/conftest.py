@@ -33,4 +33,19 @@ def window(qtbot, till):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    return w
+    yield w
+    _close_modal_dialogs()
+
+
+def _close_modal_dialogs() -> None:
+    """A message box a test left open (an error shown with open(), never answered) stays the
+    application's modal widget, and the next test's window would take its keys for a dialog's
+    (the scanner, for one, stands aside while a modal dialog is up)."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(20):
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            return
+        modal.close()
+        QApplication.processEvents()
