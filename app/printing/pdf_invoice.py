@@ -42,10 +42,10 @@ from app.printing.pdf_style import (
     Money,
     Styles,
     doc_title,
-    lines_markup,
     safe_text,
     table_style,
 )
+from app.printing.text import Run, Text, run
 from app.printing.totals_block import key_value_table, payment_rows, summary_rows
 
 log = logging.getLogger(__name__)
@@ -161,18 +161,18 @@ def _a4_header(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
         logo = _logo(shop.logo_path, 60 * mm, 20 * mm)
         if logo is not None:
             left += [logo, Spacer(1, 2 * mm)]
-    left.append(Paragraph(safe_text(shop.name), st.shop))
+    left.append(Text.one(shop.name, st.shop))
     details = list(shop.address_lines)
     if shop.tax_id:
         details.append(f"Tax ID: {shop.tax_id}")
     details += [shop.phone, shop.email]
-    left.append(Paragraph(lines_markup(details), st.body))
+    left.append(Text.of_lines(details, st.body))
 
-    right: list[Flowable] = [Paragraph("INVOICE", st.title)]
+    right: list[Flowable] = [Text.one("INVOICE", st.title)]
     if doc.cancelled:
-        right.append(Paragraph("CANCELLED", st.copy))
+        right.append(Text.one("CANCELLED", st.copy))
     if doc.is_copy:
-        right.append(Paragraph(safe_text(doc.copy_label), st.copy))
+        right.append(Text.one(doc.copy_label, st.copy))
     facts = [("Invoice no.", doc.invoice_number)]
     if doc.order_display_id:
         facts.append(("Order", f"#{doc.order_display_id}"))
@@ -180,7 +180,7 @@ def _a4_header(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
     if doc.paid_at is not None:
         facts.append(("Paid", format_day(doc.paid_at, doc.locale)))
     facts_table = Table(
-        [[Paragraph(label, st.label), Paragraph(safe_text(value), st.bold_right)] for label, value in facts],
+        [[Text.one(label, st.label), Text.one(value, st.bold_right)] for label, value in facts],
         colWidths=[26 * mm, 46 * mm],
     )
     facts_table.setStyle(
@@ -205,11 +205,11 @@ def _a4_parties(doc: InvoiceDocument, st: Styles, width: float) -> Flowable:
     if doc.customer_email:
         bill.append(doc.customer_email)
     ship = list(doc.shipping_address.printable_lines()) if doc.shipping_address else []
-    ship_cell: list[Flowable] = [Paragraph("SHIP TO", st.label)]
-    ship_cell.append(Paragraph(lines_markup(ship) or "\u2013", st.body))
+    ship_cell: list[Flowable] = [Text.one("SHIP TO", st.label)]
+    ship_cell.append(Text.of_lines(ship if any(ship) else ["\u2013"], st.body))
     if doc.shipping_method_name:
-        ship_cell.append(Paragraph(f"Shipping method: {safe_text(doc.shipping_method_name)}", st.small))
-    bill_cell = [Paragraph("BILL TO", st.label), Paragraph(lines_markup(bill) or "\u2013", st.body)]
+        ship_cell.append(Text.one(f"Shipping method: {doc.shipping_method_name}", st.small))
+    bill_cell = [Text.one("BILL TO", st.label), Text.of_lines(bill if any(bill) else ["\u2013"], st.body)]
     table = Table([[bill_cell, ship_cell]], colWidths=[width / 2, width / 2])
     table.setStyle(
         table_style([
@@ -232,7 +232,7 @@ def _a4_lines(doc: InvoiceDocument, st: Styles, width: float, money: Money) -> F
     widths = [w if w else description_width for w in fixed]
     head_style = ParagraphStyle("head", parent=st.label, textColor=INK)
     head_right = ParagraphStyle("head_r", parent=head_style, alignment=TA_RIGHT)
-    header = [Paragraph(name, head_style if i < 2 else head_right) for i, name in enumerate(_COLUMNS)]
+    header = [Text.one(name, head_style if i < 2 else head_right) for i, name in enumerate(_COLUMNS)]
     sku_style = ParagraphStyle("sku", parent=st.small, textColor=INK)
     rows: list[list] = [header]
     for line, printed in zip(doc.lines, paper_totals(doc).lines, strict=True):
@@ -257,17 +257,18 @@ def _a4_lines(doc: InvoiceDocument, st: Styles, width: float, money: Money) -> F
 
 def _a4_line_row(line: InvoiceLine, printed: PrintedLine, st: Styles, sku_style: ParagraphStyle, money: Money,
                  locale: str) -> list:
-    description = safe_text(line.title)
+    description = [[run(line.title, st.body)]]
     if line.subtitle:
-        description += f'<br/><font size="{st.small.fontSize}" color="#5c5c5c">{safe_text(line.subtitle)}</font>'
+        # The subtitle in the small size but the body's face and leading, as before.
+        description.append([Run(" ".join(line.subtitle.split()), SANS, st.small.fontSize, MUTED)])
     return [
-        Paragraph(safe_text(line.sku), sku_style),
-        Paragraph(description, st.body),
-        Paragraph(str(line.quantity), st.right),
-        Paragraph(money.unit(printed.unit_price), st.right),
-        Paragraph(money.minus(printed.discount) if printed.discount else "\u2013", st.right),
-        Paragraph(format_rate(line.tax_rate, locale), st.right),
-        Paragraph(money(printed.total), st.right),
+        Text.one(line.sku, sku_style),
+        Text(description, st.body),
+        Text.one(str(line.quantity), st.right),
+        Text.one(money.unit(printed.unit_price), st.right),
+        Text.one(money.minus(printed.discount) if printed.discount else "\u2013", st.right),
+        Text.one(format_rate(line.tax_rate, locale), st.right),
+        Text.one(money(printed.total), st.right),
     ]
 
 
@@ -275,11 +276,11 @@ def _a4_closing(doc: InvoiceDocument, st: Styles, width: float, money: Money) ->
     totals = key_value_table(summary_rows(doc, money), st, [52 * mm, 30 * mm], rule_above_total=True)
     payment_cell: list[Flowable] = []
     if doc.tenders or doc.totals.paid_total:
-        payment_cell.append(Paragraph("PAYMENT", st.label))
+        payment_cell.append(Text.one("PAYMENT", st.label))
         payment_cell.append(Spacer(1, 1 * mm))
         payment_cell.append(key_value_table(payment_rows(doc, money), st, [48 * mm, 28 * mm], rule_above_total=False))
     if doc.totals.tax_inclusive:
-        payment_cell += [Spacer(1, 2 * mm), Paragraph("Prices include tax.", st.small)]
+        payment_cell += [Spacer(1, 2 * mm), Text.one("Prices include tax.", st.small)]
     table = Table([[payment_cell, totals]], colWidths=[width - 82 * mm, 82 * mm])
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_SIDE_PADDING]))
     return table

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from app.domain.printed import PrintedTotals
 from app.printing.document import InvoiceDocument
 from app.printing.paper import printed_rows
-from app.printing.pdf_style import INK, Money, Styles, safe_text, table_style, tender_label
+from app.printing.pdf_style import INK, Money, Styles, table_style, tender_label
+from app.printing.text import Text
 
 
 def summary_rows(doc: InvoiceDocument, money: Money, paper: PrintedTotals | None = None) -> list[tuple[str, str, str]]:
@@ -45,17 +46,17 @@ def key_value_table(
     big_right = ParagraphStyle("big_r", parent=big, alignment=TA_RIGHT)
     for index, (label, amount, kind) in enumerate(rows):
         if kind == "total":
-            cells.append([Paragraph(safe_text(label), big), Paragraph(amount, big_right)])
+            cells.append([Text.one(label, big), Text.one(amount, big_right)])
             if rule_above_total:
                 commands.append(("LINEABOVE", (0, index), (-1, index), 0.8, INK))
                 commands.append(("TOPPADDING", (0, index), (-1, index), 3))
         elif kind == "strong":
-            cells.append([Paragraph(safe_text(label), st.bold), Paragraph(amount, st.bold_right)])
+            cells.append([Text.one(label, st.bold), Text.one(amount, st.bold_right)])
         elif kind == "tax":
             small_right = ParagraphStyle("sr", parent=st.small, alignment=TA_RIGHT)
-            cells.append([Paragraph(safe_text(label), st.small), Paragraph(amount, small_right)])
+            cells.append([Text.one(label, st.small), Text.one(amount, small_right)])
         else:
-            cells.append([Paragraph(safe_text(label), st.body), Paragraph(amount, st.right)])
+            cells.append([Text.one(label, st.body), Text.one(amount, st.right)])
     table = Table(cells, colWidths=widths)
     table.setStyle(table_style(commands))
     return table
