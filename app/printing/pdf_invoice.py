@@ -21,7 +21,6 @@ from reportlab.platypus import (
     Frame,
     Image,
     KeepTogether,
-    LongTable,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -32,6 +31,7 @@ from app.domain.printed import PrintedLine
 from app.printing.document import InvoiceDocument, InvoiceLine
 from app.printing.fonts import SANS, SANS_BOLD, register_fonts
 from app.printing.formatting import format_day, format_rate
+from app.printing.line_table import LineTable
 from app.printing.paper import paper_totals
 from app.printing.pdf_style import (
     COPY_RED,
@@ -234,29 +234,15 @@ def _a4_lines(doc: InvoiceDocument, st: Styles, width: float, money: Money) -> F
     head_right = ParagraphStyle("head_r", parent=head_style, alignment=TA_RIGHT)
     header = [Text.one(name, head_style if i < 2 else head_right) for i, name in enumerate(_COLUMNS)]
     sku_style = ParagraphStyle("sku", parent=st.small, textColor=INK)
-    rows: list[list] = [header]
+    rows: list[list[Text]] = [header]
     for line, printed in zip(doc.lines, paper_totals(doc).lines, strict=True):
         rows.append(_a4_line_row(line, printed, st, sku_style, money, doc.locale))
-    table = LongTable(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        table_style(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
+    return LineTable(rows[0], rows[1:], widths, padding=3, head_background=HEAD_BG, head_rule=(0.8, INK),
+                     row_rule=(0.25, RULE))
 
 
 def _a4_line_row(line: InvoiceLine, printed: PrintedLine, st: Styles, sku_style: ParagraphStyle, money: Money,
-                 locale: str) -> list:
+                 locale: str) -> list[Text]:
     description = [[run(line.title, st.body)]]
     if line.subtitle:
         # The subtitle in the small size but the body's face and leading, as before.

@@ -15,7 +15,8 @@ from app.printing.document import InvoiceDocument
 from app.printing.fonts import SANS, register_fonts
 from app.printing.formatting import format_moment
 from app.printing.paper import paper_totals
-from app.printing.pdf_style import INK, Money, Styles, lines_markup, safe_text, table_style
+from app.printing.pdf_style import INK, MUTED, Money, Styles, safe_text, table_style
+from app.printing.text import Run, Text, bold, run
 from app.printing.totals_block import key_value_table, payment_rows, summary_rows
 
 RECEIPT_WIDTH = 80 * mm
@@ -50,16 +51,16 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     money = Money(doc)
     shop = doc.shop
     shop_style = ParagraphStyle("rshop", parent=st.shop, alignment=TA_CENTER, fontSize=12, leading=15)
-    story: list[Flowable] = [Paragraph(safe_text(shop.name), shop_style)]
+    story: list[Flowable] = [Text.one(shop.name, shop_style)]
     details = list(shop.address_lines)
     if shop.tax_id:
         details.append(f"Tax ID: {shop.tax_id}")
     details += [shop.phone, shop.email]
     if any(details):
-        story.append(Paragraph(lines_markup(details), st.small_center))
+        story.append(Text.of_lines(details, st.small_center))
     if doc.is_copy:
         banner = Table(
-            [[Paragraph(safe_text(doc.copy_label), ParagraphStyle(
+            [[Text.one(doc.copy_label, ParagraphStyle(
                 "rcopy", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER, textColor=colors.white))]],
             colWidths=[width],
         )
@@ -70,16 +71,16 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
         ]))
         story += [Spacer(1, 2 * mm), banner]
     if doc.cancelled:
-        story += [Spacer(1, 2 * mm), Paragraph("<b>CANCELLED</b>", ParagraphStyle(
+        story += [Spacer(1, 2 * mm), Text.one("CANCELLED", ParagraphStyle(
             "rcancel", parent=st.bold, fontSize=12, leading=15, alignment=TA_CENTER))]
     story.append(Spacer(1, 2 * mm))
-    facts = [f"<b>Invoice {safe_text(doc.invoice_number)}</b>"]
+    facts = [[bold(f"Invoice {doc.invoice_number}", st.center)]]
     if doc.order_display_id:
-        facts.append(f"Order #{safe_text(doc.order_display_id)}")
-    facts.append(safe_text(format_moment(doc.paid_at or doc.issued_at, doc.locale)))
+        facts.append([run(f"Order #{doc.order_display_id}", st.center)])
+    facts.append([run(format_moment(doc.paid_at or doc.issued_at, doc.locale), st.center)])
     if doc.customer_name:
-        facts.append(f"Customer: {safe_text(doc.customer_name)}")
-    story.append(Paragraph("<br/>".join(facts), st.center))
+        facts.append([run(f"Customer: {doc.customer_name}", st.center)])
+    story.append(Text(facts, st.center))
     story.append(_Rule(width))
 
     amount_w = 24 * mm
@@ -93,15 +94,15 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     ]
     paper = paper_totals(doc)
     for line, printed in zip(doc.lines, paper.lines, strict=True):
-        title = safe_text(line.title)
+        title = [run(line.title, st.body)]
         if line.subtitle:
-            title += f' <font color="#5c5c5c">({safe_text(line.subtitle)})</font>'
-        rows.append([Paragraph(title, st.body), ""])
+            title.append(Run(" (" + " ".join(line.subtitle.split()) + ")", SANS, st.body.fontSize, MUTED))
+        rows.append([Text([title], st.body), ""])
         commands.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
         detail = f"{line.quantity} \u00d7 {money.unit(printed.unit_price)}"
         if printed.discount:
             detail += f" = {money(printed.gross)}, discount {money.minus(printed.discount)}"
-        rows.append([Paragraph(detail, st.small), Paragraph(money(printed.total), st.right)])
+        rows.append([Text.one(detail, st.small), Text.one(money(printed.total), st.right)])
         commands.append(("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 2.5))
         commands.append(("VALIGN", (0, len(rows) - 1), (-1, len(rows) - 1), "BOTTOM"))
     lines_table = Table(rows, colWidths=[width - amount_w, amount_w])
@@ -116,9 +117,9 @@ def _receipt_story(doc: InvoiceDocument, width: float) -> list[Flowable]:
     if doc.notes:
         story += [Spacer(1, 2 * mm), Paragraph(safe_text(doc.notes).replace("\n", "<br/>"), st.small)]
     if shop.footer_text:
-        story += [_Rule(width), Paragraph(safe_text(shop.footer_text), st.small_center)]
+        story += [_Rule(width), Text.one(shop.footer_text, st.small_center)]
     if doc.is_copy:
-        story += [Spacer(1, 1.5 * mm), Paragraph(f"<b>{safe_text(doc.copy_label)}</b>", st.center)]
+        story += [Spacer(1, 1.5 * mm), Text([[bold(doc.copy_label, st.center)]], st.center)]
     return story
 
 

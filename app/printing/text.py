@@ -13,35 +13,40 @@ must wrap, a word wider than its cell) falls back to a real Paragraph, so nothin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Paragraph
 
+from app.printing.fonts import SANS_BOLD
 from app.printing.pdf_style import safe_text
 
 
-@dataclass(frozen=True, slots=True)
 class Run:
-    """A piece of one line in one face, size and colour."""
+    """A piece of one line in one face, size and colour, measured once."""
 
-    text: str
-    font: str
-    size: float
-    color: Color
+    __slots__ = ("color", "font", "size", "text", "width")
 
-    @property
-    def width(self) -> float:
-        return stringWidth(self.text, self.font, self.size)
+    def __init__(self, text: str, font: str, size: float, color: Color) -> None:
+        self.text = text
+        self.font = font
+        self.size = size
+        self.color = color
+        self.width: float = stringWidth(text, font, size)
 
 
 def run(text: str, style: ParagraphStyle) -> Run:
     # A Paragraph collapses runs of white space and drops it at either end: so does this.
     return Run(" ".join(text.split()), style.fontName, style.fontSize, style.textColor)
+
+
+def bold(text: str, style: ParagraphStyle) -> Run:
+    """`<b>text</b>` in `style`: the bold face (the mapping `fonts.register_fonts` sets up)."""
+    return Run(" ".join(text.split()), SANS_BOLD, style.fontSize, style.textColor)
 
 
 class Text(Flowable):
@@ -53,6 +58,7 @@ class Text(Flowable):
         self.style = style
         self._laid: list[tuple[list[Run], float]] = []
         self._fallback: Paragraph | None = None
+        self._laid_for: float | None = None
         self.width = 0.0
         self.height = 0.0
 
@@ -68,8 +74,7 @@ class Text(Flowable):
     def _layout(self, width: float) -> bool:
         laid: list[tuple[list[Run], float]] = []
         for line in self._lines:
-            widths = [r.width for r in line]
-            total = sum(widths)
+            total = sum(r.width for r in line)
             if total <= width + 1e-6:
                 laid.append((line, total))
                 continue
@@ -93,6 +98,11 @@ class Text(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
+        # A table asks each cell's size several times (rows' heights, then drawing, then again
+        # for a page split) at the same width: lay out once per width.
+        if self._laid_for == available_width:
+            return available_width, self.height
+        self._laid_for = available_width
         if self._layout(available_width):
             self._fallback = None
             self.height = len(self._laid) * self.style.leading
@@ -124,10 +134,45 @@ class Text(Flowable):
                 x += piece.width
             y -= style.leading
 
+    def write(self, text: PDFTextObject, x: float, y: float, pen: list[object]) -> bool:
+        """Adds the laid-out lines to a text object shared by many cells, at (x, y) as the cell's
+        bottom-left corner, after `wrap`; `pen` carries the face, size and colour the text object
+        has now, so a table of cells sets each only when it changes. False: a Paragraph must
+        draw this one (`drawOn`)."""
+        if self._fallback is not None:
+            return False
+        if not self._laid:
+            return True
+        align = self.style.alignment
+        leading = self.style.leading
+        baseline = y + self.height - self._laid[0][0][0].size
+        for line, line_width in self._laid:
+            if align == TA_RIGHT:
+                left = x + self.width - line_width
+            elif align == TA_CENTER:
+                left = x + (self.width - line_width) / 2
+            else:
+                left = x
+            for piece in line:
+                if pen[0] != piece.font or pen[1] != piece.size:
+                    text.setFont(piece.font, piece.size)
+                    pen[0], pen[1] = piece.font, piece.size
+                if pen[2] is not piece.color:
+                    text.setFillColor(piece.color)
+                    pen[2] = piece.color
+                text.setTextOrigin(left, baseline)
+                text.textOut(piece.text)
+                left += piece.width
+            # End each line as drawString does (T*): text extraction reads it as a line break,
+            # which keeps the cells of a row apart when they share a baseline.
+            text.textLine()
+            baseline -= leading
+        return True
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         # Cells are never split across pages (the table splits between rows); a frame asking to
         # split a long block gets the Paragraph's own answer.
         return self._paragraph().split(available_width, available_height)
 
 
-__all__ = ["Run", "Text", "run"]
+__all__ = ["Run", "Text", "bold", "run"]
