@@ -8,12 +8,13 @@ its outbox entry):
   convert, read the pending amount, payment collection, mark as paid; as bench_sync.py does):
   the floor. Run in two halves, before and after the other two, so warm-up favours no side;
 * **sequential**: one ``SyncRunner`` push round with ``push_workers=1``;
-* **concurrent**: one push round with ``push_workers=--workers`` (``sync_push_concurrency``).
+* **concurrent**: one push round with ``push_workers=--workers`` (``sync_push_concurrency``);
+  ``--workers 4,6`` runs one such round (and backlog) per count.
 
 Each Tilldesk round must sync every order of its backlog. Prints the times and the ratios; the
 target of issue 13 is concurrent / sequential 0.4 or less.
 
-    .venv/bin/python benchmarks/bench_push_backlog.py [--orders 300] [--workers 4] [--products 20]
+    .venv/bin/python benchmarks/bench_push_backlog.py [--orders 300] [--workers 4[,6]] [--products 20]
 """
 
 from __future__ import annotations
@@ -81,10 +82,11 @@ def push_round(store: SyncStore, url: str, api_key: str, workers: int, n: int) -
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=300)
-    ap.add_argument("--workers", type=int, default=DEFAULT_PUSH_CONCURRENCY)
+    ap.add_argument("--workers", default=str(DEFAULT_PUSH_CONCURRENCY), help="worker counts, comma-separated")
     ap.add_argument("--products", type=int, default=20)
     args = ap.parse_args()
     n = args.orders
+    counts = [int(w) for w in str(args.workers).split(",")]
     with MedusaServer() as server, tempfile.TemporaryDirectory() as tmp:
         seed = seed_catalog(server.base_url, server.api_key, n_products=args.products)
         app = start(Path(tmp) / "bench.sqlite", demo=False)
@@ -113,9 +115,11 @@ def main() -> int:
         paid_orders(app, seed, n, "seq")
         seq_s = push_round(store, server.base_url, server.api_key, 1, n)
         print(f"sequential: {n} orders in {seq_s:.2f} s", flush=True)
-        paid_orders(app, seed, n, "conc")
-        conc_s = push_round(store, server.base_url, server.api_key, args.workers, n)
-        print(f"concurrent ({args.workers} workers): {n} orders in {conc_s:.2f} s", flush=True)
+        conc: dict[int, float] = {}
+        for w in counts:
+            paid_orders(app, seed, n, f"conc{w}-")
+            conc[w] = push_round(store, server.base_url, server.api_key, w, n)
+            print(f"concurrent ({w} workers): {n} orders in {conc[w]:.2f} s", flush=True)
 
         t = time.monotonic()
         for body in bodies[half:]:
@@ -125,10 +129,11 @@ def main() -> int:
         backend.close()
         app.close()
     print(f"push backlog of {n} paid orders: bare HTTP one after another {bare_s:.2f} s "
-          f"({bare_s / n * 1000:.0f} ms/order); Tilldesk sequential {seq_s:.2f} s ({seq_s / n * 1000:.0f} ms/order); "
-          f"Tilldesk {args.workers} workers {conc_s:.2f} s ({conc_s / n * 1000:.0f} ms/order)")
-    print(f"ratios: concurrent/sequential x{conc_s / seq_s:.2f} (target <= 0.40); "
-          f"sequential/bare x{seq_s / bare_s:.2f}; concurrent/bare x{conc_s / bare_s:.2f}")
+          f"({bare_s / n * 1000:.0f} ms/order); Tilldesk sequential {seq_s:.2f} s ({seq_s / n * 1000:.0f} ms/order)")
+    for w, conc_s in conc.items():
+        print(f"Tilldesk {w} workers {conc_s:.2f} s ({conc_s / n * 1000:.0f} ms/order): "
+              f"concurrent/sequential x{conc_s / seq_s:.2f} (target <= 0.40), concurrent/bare x{conc_s / bare_s:.2f}")
+    print(f"sequential/bare x{seq_s / bare_s:.2f}")
     return 0
 
 

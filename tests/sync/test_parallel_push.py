@@ -190,3 +190,13 @@ def test_the_setting_picks_the_number_of_workers(app):  # noqa: F811
     gate2 = InFlight(fake2)
     report = SyncRunner(store, lambda: MedusaV2Backend(gate2), auto_pull=False).run_once(pull=False)
     assert report.synced == 6 and gate2.most == 2
+
+
+@pytest.mark.parametrize("value", ["0", "17", "many"])
+def test_the_command_line_refuses_a_bad_worker_count_naming_it(app, value):  # noqa: F811
+    from tests.cli.inproc import call, refused
+
+    paid_order(app)
+    line = refused(call("--db", str(app.db.path), "sync", "--once", "--push-workers", value))
+    assert line.startswith("tilldesk: --push-workers:") and repr(value) in line
+    assert SyncStore(app.uow).counts()["queued"] == 1
