@@ -25,19 +25,21 @@ the server is still preceded by its committed pending marker.
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from app.domain import outbox as ob
 from app.sync.line import DEAD_LINE_ORDERS, LineMeter, RetrySettingError, dead_line, push_with_retries
 
 if TYPE_CHECKING:
     from app.sync.engine import PushEngine, PushResult
-    from app.sync.store import SyncStore
+    from app.sync.ports import Backend
+    from app.sync.store import CustomerInfo, SyncStore
 
 __all__ = ["PUSH_CONCURRENCY_KEY", "DEFAULT_PUSH_CONCURRENCY", "MAX_PUSH_CONCURRENCY", "push_concurrency",
-           "order_groups", "push_round_parallel"]
+           "order_groups", "push_round_parallel", "OneCustomerAtATime"]
 
 #: Setting: how many orders one round pushes at once (1: one after the other).
 PUSH_CONCURRENCY_KEY = "sync_push_concurrency"
@@ -72,12 +74,40 @@ def order_groups(store: SyncStore, due: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
-def push_round_parallel(make_engine: Callable[[], PushEngine], meter: LineMeter, workers: int, *,
-                        stop: Callable[[], bool] | None = None,
+class OneCustomerAtATime:
+    """The backend, except that a customer created at this till is created by one worker at a
+    time: two of its orders may reach step 1 at once, and the second then takes the id the
+    first one stored instead of sending the customer again."""
+
+    def __init__(self, inner: Backend, store: SyncStore) -> None:
+        self.inner = inner
+        self.store = store
+        self._guard = threading.Lock()
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def create_customer(self, customer: CustomerInfo) -> str:
+        with self._guard:
+            lock = self._locks[customer.id]
+        with lock:
+            now = self.store.customer(customer.id)
+            if now is not None and now.server_id:
+                return now.server_id
+            server_id = self.inner.create_customer(customer)
+            # Stored before the turn passes (the engine stores it again after this returns).
+            self.store.set_customer_server_id(customer.id, server_id)
+            return server_id
+
+
+def push_round_parallel(make_engine: Callable[[Backend], PushEngine], backend: Backend, meter: LineMeter,
+                        workers: int, *, stop: Callable[[], bool] | None = None,
                         on_start: Callable[[int], object] | None = None,
                         on_result: Callable[[PushResult], object] | None = None) -> list[PushResult]:
     """Push every due entry once with up to ``workers`` orders in flight (see the module
-    docstring). ``make_engine`` is called once per worker thread, and once for this thread."""
+    docstring). ``make_engine`` is called once per worker thread, and once for this thread,
+    each time with the same backend."""
     workers = check_concurrency(workers)
     asked = stop or (lambda: False)
     halt = threading.Event()  # the line is down, or a worker failed: start nothing more
@@ -85,7 +115,8 @@ def push_round_parallel(make_engine: Callable[[], PushEngine], meter: LineMeter,
     def halted() -> bool:
         return halt.is_set() or asked()
 
-    lead = make_engine()
+    lead = make_engine(backend)
+    shared = cast("Backend", OneCustomerAtATime(backend, lead.store))
     due = lead.store.due(lead.clock())
     if on_start is not None:
         on_start(len(due))
@@ -95,7 +126,7 @@ def push_round_parallel(make_engine: Callable[[], PushEngine], meter: LineMeter,
     def run(group: list[str]) -> list[tuple[PushResult, bool]]:
         engine = getattr(local, "engine", None)
         if engine is None:
-            engine = local.engine = make_engine()
+            engine = local.engine = make_engine(shared)
         out = []
         for outbox_id in group:
             if halted():

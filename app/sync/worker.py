@@ -222,14 +222,14 @@ class SyncRunner:
                        progress=f"{sent} of {self._status.to_send} sent")
             self.refresh_counts()
 
-        def engine() -> PushEngine:
-            return PushEngine(self.store, backend, **self.engine_options)
+        def engine(over: Backend) -> PushEngine:
+            return PushEngine(self.store, over, **self.engine_options)
 
         if workers > 1:  # one engine per worker thread, all over the one backend (app.sync.parallel)
-            report.pushed = push_round_parallel(engine, meter, workers, stop=stop, on_start=started,
+            report.pushed = push_round_parallel(engine, backend, meter, workers, stop=stop, on_start=started,
                                                 on_result=one_done)
         else:
-            report.pushed = push_round(engine(), meter, stop=stop, on_start=started, on_result=one_done)
+            report.pushed = push_round(engine(backend), meter, stop=stop, on_start=started, on_result=one_done)
         failures = [r for r in report.pushed if r.transient and r.error]
         if failures:
             raise _RoundFailed(failures[-1].error or "")

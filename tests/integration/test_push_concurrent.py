@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from bad_line import check_each_once, paid_backlog, pending
@@ -27,6 +29,22 @@ from tests.medusa_harness.seed import seed_catalog
 pytestmark = [pytest.mark.medusa, pytest.mark.slow]
 
 WORKERS = 4
+
+
+def _steps_done(db: Path) -> int:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=15)
+    try:
+        return int(con.execute("SELECT coalesce(sum(step), 0) FROM outbox").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _under_way(db: Path, proc: subprocess.Popen, before: int, timeout: float = 60.0) -> None:
+    """Wait until the sync process has committed a step of its own, so the kill lands mid-round
+    however slow the start-up is on a busy machine."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None and _steps_done(db) <= before:
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +99,11 @@ def test_sigkill_of_a_concurrent_push_never_loses_or_doubles_an_order(medusa_ser
             counts = open_counts(db)
             if counts["queued"] + counts["in_progress"] == 0:
                 break
+            before = _steps_done(db)
             proc = _sync_process(db, medusa_server.api_key, log)
             try:
-                time.sleep(rng.uniform(1.0, 3.0))  # start-up takes about a second
+                _under_way(db, proc, before)
+                time.sleep(rng.uniform(0.0, 1.5))
             finally:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(30)

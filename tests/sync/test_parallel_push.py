@@ -200,3 +200,21 @@ def test_the_command_line_refuses_a_bad_worker_count_naming_it(app, value):  # n
     line = refused(call("--db", str(app.db.path), "sync", "--once", "--push-workers", value))
     assert line.startswith("tilldesk: --push-workers:") and repr(value) in line
     assert SyncStore(app.uow).counts()["queued"] == 1
+
+
+def test_a_customer_made_at_the_till_is_created_once_for_all_its_orders(app):  # noqa: F811
+    from app.domain.catalog import Customer
+
+    with app.uow() as uow:
+        uow.customers.add(Customer(id="cus_local_many", email="regular@example.com", first_name="Łucja"),
+                          created_locally=True)
+        uow.commit()
+    made = [paid_order(app, customer_id="cus_local_many", qty=i + 1) for i in range(4)]
+    fake = fake_for(app, *made)
+    report = runner(app, lambda: MedusaV2Backend(InFlight(fake)), [], workers=4).run_once(pull=False)
+    assert report.synced == 4 and report.error is None
+    # Without the per-customer turn, every worker that reached step 1 first sent the customer
+    # (the server refused the repeats, which were then looked up by e-mail).
+    assert fake.calls.count("create_customer") == 1 and len(fake.customers) == 1
+    [server_id] = fake.customers
+    assert all(fake.orders_for(o.id)[0]["customer_id"] == server_id for o in made)
