@@ -43,6 +43,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     g.add_argument("--push-only", action="store_true", help="only push paid orders; pull nothing")
     sync.add_argument("--full", action="store_true", help="pull everything, not only what changed")
     sync.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (default 60)")
+    sync.add_argument("--push-workers", metavar="N", default=None,
+                      help="orders pushed at once, 1 to 16 (default: the sync_push_concurrency setting, or 4)")
     sync.set_defaults(func=cmd_sync)
     _register_queue(sync, common)
 
@@ -174,10 +176,20 @@ def cmd_backend_test(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from app.sync.line import RetrySettingError
+    from app.sync.parallel import check_concurrency
     from app.sync.worker import SyncRunner, SyncWorker
 
+    workers = None
+    if args.push_workers is not None:
+        try:
+            workers = check_concurrency(args.push_workers)
+        except RetrySettingError:
+            sys.stderr.write(f"tilldesk: --push-workers: must be a whole number from 1 to 16 "
+                             f"(got {args.push_workers!r})\n")
+            return EXIT_BAD_INPUT
     app, store = _open(args)
-    runner = SyncRunner(store, auto_pull=not args.push_only, auto_push=not args.pull_only)
+    runner = SyncRunner(store, auto_pull=not args.push_only, auto_push=not args.pull_only, push_workers=workers)
 
     def progress(p) -> None:
         sys.stderr.write(f"\r{p.kind}: {p.message}   ")

@@ -20,6 +20,7 @@ sent" instead of "offline" while requests are getting through.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from app.sync.store import CustomerInfo, SyncStore
 
 __all__ = ["RetryPolicy", "RetrySettingError", "LineMeter", "MeteredBackend", "MeteredCatalog", "push_round",
-           "RETRY_SETTING_PREFIX", "DEAD_LINE_ORDERS"]
+           "push_with_retries", "dead_line", "RETRY_SETTING_PREFIX", "DEAD_LINE_ORDERS"]
 
 T = TypeVar("T")
 
@@ -94,7 +95,10 @@ class RetryPolicy(BaseModel):
 
 
 class LineMeter:
-    """What one round saw of the line, and its wait budget. Not thread-safe: one per round."""
+    """What one round saw of the line, and its wait budget. One per round, shared by the round's
+    push workers (``app.sync.parallel``): the counts and the budget are kept under a lock, and
+    the budget is what all workers' waits add up to, so a concurrent round never waits longer
+    in total than a sequential one."""
 
     def __init__(self, policy: RetryPolicy, *, rng: random.Random | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -105,6 +109,7 @@ class LineMeter:
         self.lost = 0  # requests lost on the line (transient failures)
         self.waited = 0.0
         self.retries = 0
+        self._lock = threading.Lock()
 
     @property
     def budget_left(self) -> float:
@@ -116,26 +121,29 @@ class LineMeter:
         if attempt >= self.policy.attempts:
             return False
         ceiling = backoff_ceiling(attempt, self.policy.base_seconds, self.policy.cap_seconds)
-        delay = self.rng.uniform(0.0, ceiling)  # full jitter, as app.sync.backoff explains
-        if unknown:
-            delay = max(delay, self.policy.unknown_floor_seconds)
-        if delay > self.budget_left:
-            return False
+        with self._lock:  # the wait is booked before it is slept, so two workers cannot overdraw
+            delay = self.rng.uniform(0.0, ceiling)  # full jitter, as app.sync.backoff explains
+            if unknown:
+                delay = max(delay, self.policy.unknown_floor_seconds)
+            if delay > self.budget_left:
+                return False
+            self.waited += delay
+            self.retries += 1
         self.sleep(delay)
-        self.waited += delay
-        self.retries += 1
         return True
 
     def call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
             result = fn(*args)
         except BackendError as exc:
-            if exc.transient:
-                self.lost += 1
-            else:
-                self.ok += 1  # refused, but the line carried it
+            with self._lock:
+                if exc.transient:
+                    self.lost += 1
+                else:
+                    self.ok += 1  # refused, but the line carried it
             raise
-        self.ok += 1
+        with self._lock:
+            self.ok += 1
         return result
 
 
@@ -237,10 +245,38 @@ def _lost_on_the_line(res: PushResult) -> bool:
     return res.transient and bool(res.error) and res.state in (ob.QUEUED, ob.IN_PROGRESS)
 
 
+def push_with_retries(engine: PushEngine, meter: LineMeter, outbox_id: str,
+                      stop: Callable[[], bool]) -> tuple[PushResult, bool]:
+    """Push one outbox entry, retrying it within the round as ``meter`` allows. Returns the
+    result and whether any request (of this or another worker) got an answer meanwhile."""
+    answered_before = meter.ok
+    before = engine.store.get(outbox_id)
+    res = engine.push_one(outbox_id)
+    attempt = 0
+    while _lost_on_the_line(res) and not stop():
+        entry = engine.store.get(outbox_id)
+        unknown = entry is not None and bool(entry.data.get("pending"))
+        if not meter.wait(attempt, unknown=unknown):
+            break
+        attempt += 1
+        if before is not None:
+            # A round counts as one attempt for the backoff between rounds: without this the
+            # in-round retries would push an order's next round minutes away.
+            engine.store.update(outbox_id, attempts=before.attempts)
+        res = engine.push_one(outbox_id)
+    return res, meter.ok != answered_before
+
+
+def dead_line(res: PushResult, answered: bool) -> bool:
+    """This entry was given up on the line with not one request answered meanwhile."""
+    return _lost_on_the_line(res) and not answered
+
+
 def push_round(engine: PushEngine, meter: LineMeter, *, stop: Callable[[], bool] | None = None,
                on_start: Callable[[int], object] | None = None,
                on_result: Callable[[PushResult], object] | None = None) -> list[PushResult]:
-    """Push every due order once, retrying each within the round as ``meter`` allows.
+    """Push every due order once, one after the other, retrying each within the round as
+    ``meter`` allows (``app.sync.parallel`` does the same with several orders at once).
 
     One order's trouble does not stop the others; the round stops early only when asked to, or
     when ``DEAD_LINE_ORDERS`` orders in a row were given up without one answered request."""
@@ -253,25 +289,11 @@ def push_round(engine: PushEngine, meter: LineMeter, *, stop: Callable[[], bool]
     for outbox_id in due:
         if stop():
             break
-        answered_before = meter.ok
-        before = engine.store.get(outbox_id)
-        res = engine.push_one(outbox_id)
-        attempt = 0
-        while _lost_on_the_line(res) and not stop():
-            entry = engine.store.get(outbox_id)
-            unknown = entry is not None and bool(entry.data.get("pending"))
-            if not meter.wait(attempt, unknown=unknown):
-                break
-            attempt += 1
-            if before is not None:
-                # A round counts as one attempt for the backoff between rounds: without this the
-                # in-round retries would push an order's next round minutes away.
-                engine.store.update(outbox_id, attempts=before.attempts)
-            res = engine.push_one(outbox_id)
+        res, answered = push_with_retries(engine, meter, outbox_id, stop)
         results.append(res)
         if on_result is not None:
             on_result(res)
-        if _lost_on_the_line(res) and meter.ok == answered_before:
+        if dead_line(res, answered):
             dead_streak += 1
             if dead_streak >= DEAD_LINE_ORDERS:
                 break

@@ -23,6 +23,7 @@ from app.sync.config import DEFAULT_KIND, BackendConfig
 from app.sync.engine import PushEngine, PushResult
 from app.sync.errors import BackendError
 from app.sync.line import LineMeter, MeteredBackend, MeteredCatalog, RetryPolicy, RetrySettingError, push_round
+from app.sync.parallel import check_concurrency, push_concurrency, push_round_parallel
 from app.sync.ports import Backend, CatalogSource
 from app.sync.pull import CatalogPuller, PullProgress, PullReport
 from app.sync.registry import open_backend
@@ -97,6 +98,7 @@ class SyncRunner:
                  source_factory: Callable[[Backend], CatalogSource] | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
                  retry_policy: RetryPolicy | None = None,
+                 push_workers: int | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.store = store
         self.backend_factory = backend_factory or (lambda: backend_from_settings(store))
@@ -108,6 +110,8 @@ class SyncRunner:
         self.source_factory = source_factory or _catalog_of
         self.monotonic = monotonic
         self.retry_policy = retry_policy  # None: from the settings (sync_retry.*) at each round
+        # Orders pushed at once; None: the sync_push_concurrency setting at each round.
+        self.push_workers = None if push_workers is None else check_concurrency(push_workers)
         self.sleep = sleep
         self._backend: Backend | None = None
         self._last_pull: float | None = None
@@ -158,6 +162,7 @@ class SyncRunner:
             try:
                 backend = self.backend()
                 policy = self.retry_policy or RetryPolicy.from_settings(self.store)
+                workers = self.push_workers or push_concurrency(self.store)
             except (BackendError, RetrySettingError) as exc:
                 self._emit(configured=True, last_error=str(exc))
                 report.error = str(exc)
@@ -184,7 +189,7 @@ class SyncRunner:
             try:
                 if push:
                     try:
-                        self._push(metered, meter, report, stop)
+                        self._push(metered, meter, report, stop, workers)
                     except (_RoundFailed, BackendError) as exc:
                         failed.append(exc)
                 if due_pull and not (stop is not None and stop()):
@@ -206,8 +211,7 @@ class SyncRunner:
             return report
 
     def _push(self, backend: Backend, meter: LineMeter, report: RoundReport,
-              stop: Callable[[], bool] | None) -> None:
-        engine = PushEngine(self.store, backend, **self.engine_options)
+              stop: Callable[[], bool] | None, workers: int = 1) -> None:
 
         def started(n: int) -> None:
             self._emit(to_send=n, sent=0, progress=f"0 of {n} sent" if n else None)
@@ -218,7 +222,14 @@ class SyncRunner:
                        progress=f"{sent} of {self._status.to_send} sent")
             self.refresh_counts()
 
-        report.pushed = push_round(engine, meter, stop=stop, on_start=started, on_result=one_done)
+        def engine(over: Backend) -> PushEngine:
+            return PushEngine(self.store, over, **self.engine_options)
+
+        if workers > 1:  # one engine per worker thread, all over the one backend (app.sync.parallel)
+            report.pushed = push_round_parallel(engine, backend, meter, workers, stop=stop, on_start=started,
+                                                on_result=one_done)
+        else:
+            report.pushed = push_round(engine(backend), meter, stop=stop, on_start=started, on_result=one_done)
         failures = [r for r in report.pushed if r.transient and r.error]
         if failures:
             raise _RoundFailed(failures[-1].error or "")

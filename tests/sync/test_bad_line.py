@@ -18,9 +18,11 @@ from tests.sync.test_engine import app, fake_for, paid_order  # noqa: F401 - fix
 from tests.sync.test_worker_pull_cli import DeadBackend, PagedSource, PromoSource
 
 
-def runner(app, backend_factory, waits, **policy):  # noqa: F811
+def runner(app, backend_factory, waits, workers=1, **policy):  # noqa: F811
+    """One order after the other: the fakes' scripted faults hit the calls in order (the same
+    rules with several orders at once: tests/sync/test_parallel_push.py)."""
     return SyncRunner(SyncStore(app.uow), backend_factory, auto_pull=False, sleep=waits.append,
-                      retry_policy=RetryPolicy(**policy) if policy else None,
+                      retry_policy=RetryPolicy(**policy) if policy else None, push_workers=workers,
                       engine_options={"unknown_floor": 0.0, "base_delay": 0.001})
 
 
