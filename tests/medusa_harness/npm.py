@@ -11,6 +11,18 @@ A harness's npm project (``package.json`` + a complete ``package-lock.json``) is
 platform and the Node major. There is no fallback to ``npm install``: a lock that ``npm ci`` refuses
 is an error to fix in the repository. npm's own download cache lives beside the installs
 (``<cache root>/npm-cache``), not in the home folder's ``~/.npm``.
+
+Regenerating a lock after a change to a harness's package.json, with the pinned npm, in the
+harness folder (or a copy of it)::
+
+    PATH="$PWD/.venv/bin:$PATH" npm install --package-lock-only --no-audit --no-fund
+
+then ``tests/unit/test_harness_node.py`` checks that the lock keeps every platform's optional
+binaries (``missing_optional_packages``). npm writes them all when it resolves a package afresh,
+but leaves a lock alone that it only updates: if some are missing, take their entries from the lock
+of a scratch project that depends on the same parent versions (that is how the v2 lock got the
+other platforms' @swc/core 1.16.22, rollup 4.68.7 and msgpackr-extract 3.0.7 packages), then
+``npm ci`` in an empty folder with the two files proves it.
 """
 
 from __future__ import annotations
