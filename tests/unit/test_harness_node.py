@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,3 +109,19 @@ def test_a_refused_lock_is_a_clear_error_and_nothing_is_left_installed(
     log = next(cache.glob("probe-*.npm.log")).read_text()
     commands = [line for line in log.splitlines() if line.startswith("$ ")]
     assert len(commands) == 1 and commands[0].startswith("$ npm ci"), commands
+
+
+def test_no_test_starts_a_medusa_server_of_its_own() -> None:
+    """One v2 and one v1 server per run: tests take ``medusa_server`` / ``medusa_v1_server`` from
+    tests/conftest.py and never construct a server (each costs about a minute)."""
+    server = r"Medusa(?:V1)?Server\([^)]*\)"
+    starts = re.compile(rf"with\s+{server}|{server}\s*\.start\(")
+    own = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if path != Path(__file__).resolve() and (path.name.startswith("test_") or path.name == "conftest.py"):
+            text = path.read_text(encoding="utf-8")
+            own += [f"{path.relative_to(REPO)}: {m.group(0)}" for m in starts.finditer(text)]
+    assert own == []
+    # The pattern does find the old way, a module fixture starting a server of its own:
+    assert starts.search("    with MedusaServer() as server:\n        yield server")
+    assert starts.search("_server = MedusaV1Server().start()")
