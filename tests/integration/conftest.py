@@ -1,4 +1,5 @@
-"""Integration tests share one real Medusa server per test session (it costs about a minute)."""
+"""Integration tests share one real Medusa server per backend and test session (it costs about a
+minute): the ``medusa_server`` and ``medusa_v1_server`` fixtures come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,5 +12,3 @@ if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 if getattr(sys.modules.get("tests"), "__file__", "") is None:
     del sys.modules["tests"]
-
-from tests.medusa_harness.fixtures import medusa_server  # noqa: E402,F401

@@ -21,7 +21,6 @@ if _REPO_ROOT not in sys.path:
 if getattr(sys.modules.get("tests"), "__file__", "") is None:
     del sys.modules["tests"]
 
-from tests.medusa_harness.fixtures import medusa_catalog, medusa_server  # noqa: E402,F401
 from tests.medusa_harness.seed import SeedResult, is_valid_ean13, seed_catalog  # noqa: E402
 from tests.medusa_harness.server import MedusaServer  # noqa: E402
 

@@ -24,7 +24,6 @@ from app.sync.medusa_v1.client import MedusaV1Client
 from app.sync.pull import CatalogPuller
 from app.sync.registry import open_backend
 from app.sync.store import SyncStore
-from tests.medusa_v1_harness.fixtures import medusa_v1_server  # noqa: F401
 from tests.medusa_v1_harness.seed import seed_v1
 
 pytestmark = [pytest.mark.medusa, pytest.mark.slow]

@@ -12,7 +12,6 @@ from app.domain.totals_v1 import to_minor
 from app.services import drafts, orders, queries
 from app.sync.medusa_v1.client import MedusaV1Client
 from app.sync.pull import CatalogPuller
-from tests.medusa_v1_harness.fixtures import medusa_v1_server  # noqa: F401
 from tests.medusa_v1_harness.seed import seed_v1
 
 pytestmark = pytest.mark.medusa

@@ -1,8 +1,9 @@
 """Start and stop a real Medusa v2 server (with its own PostgreSQL 15) for integration tests.
 
-The npm project (``package.json`` + ``package-lock.json`` beside this file) is installed once into a
-cache folder outside the repository, keyed by a hash of the lock file, so later runs on the same
-machine (CI included) only pay for PostgreSQL, the migrations and the server start.
+The npm project (``package.json`` + ``package-lock.json`` beside this file) is installed with
+``npm ci`` and the pinned Node from .venv (npm.py) once into a cache folder outside the repository,
+keyed by a hash of the lock file, so later runs on the same machine (CI included) only pay for
+PostgreSQL, the migrations and the server start.
 
 Each run gets a fresh temporary folder holding the PostgreSQL data directory, the logs and a tiny
 Medusa project whose ``node_modules`` is a symlink into the cache. Everything listens on 127.0.0.1,
@@ -13,168 +14,42 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
-import hashlib
-import json
 import os
-import platform
-import random
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx
+
+from . import npm
+from .npm import CACHE_ENV, InstallResult, MedusaHarnessError, cache_root
+from .npm import tail as _tail
+from .procs import _as_db_user, _is_root, _pg_owner, _stop_group, free_port
 
 HARNESS_DIR = Path(__file__).resolve().parent
 MEDUSA_VERSION = "2.21.2"
 PROJECT_FILES = ("package.json", "package-lock.json", "tsconfig.json", "medusa-config.ts")
 
 SKIP_ENV = "TILLDESK_SKIP_MEDUSA"
-CACHE_ENV = "TILLDESK_CACHE_DIR"
 KEEP_DIR_ENV = "TILLDESK_KEEP_MEDUSA_DIR"
-
-_INSTALL_MARKER = ".tilldesk-install-complete"
-
-
-class MedusaHarnessError(RuntimeError):
-    """The harness could not install, start or talk to the server (the message carries log tails)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# npm install into a cache outside the repository
-# ---------------------------------------------------------------------------------------------
-
-
-def cache_root() -> Path:
-    """Where installs are kept: ``$TILLDESK_CACHE_DIR``, else the user cache dir (XDG on Linux)."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "tilldesk"
-    return Path.home() / ".cache" / "tilldesk"
-
-
-def _node_major() -> str:
-    node = shutil.which("node")
-    if node is None:
-        raise MedusaHarnessError("node is not on PATH; Medusa v2 needs Node 20 or newer")
-    out = subprocess.run(
-        [node, "--version"], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
-    ).stdout.strip()
-    return out.lstrip("v").split(".")[0]
-
 
 def install_key() -> str:
     """Hash of the lock file plus what makes native bindings differ (OS, CPU, Node major).
 
     @swc/core and friends ship per-platform binaries, so one cache must not serve another platform.
     """
-    digest = hashlib.sha256()
-    digest.update((HARNESS_DIR / "package-lock.json").read_bytes())
-    digest.update(f"{platform.system()}-{platform.machine()}-node{_node_major()}".encode())
-    return digest.hexdigest()[:16]
-
-
-@dataclass
-class InstallResult:
-    path: Path
-    seconds: float
-    cached: bool
-
-
-def _tail(path: Path, lines: int = 60) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _npm_install(project: Path, log_path: Path, timeout: float) -> None:
-    env = dict(os.environ, CI="true", MEDUSA_DISABLE_TELEMETRY="true")
-
-    def run(args: list[str]) -> int:
-        with open(log_path, "a") as log:
-            log.write(f"$ {' '.join(args)}\n")
-            log.flush()
-            return subprocess.run(
-                args, cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, timeout=timeout,
-            ).returncode
-
-    common = ["--no-audit", "--no-fund", "--loglevel=error"]
-    if run(["npm", "ci", *common]) == 0:
-        return
-    # A registry mirror that lacks some other platform's optional binaries (@swc/core-darwin-*,
-    # @rollup/rollup-win32-*) yields a lock file without them, and `npm ci` then calls the lock
-    # "out of sync". `npm install` still installs every version the lock pins and merely skips
-    # the missing optional packages, so it is the fallback; the version check after it guards it.
-    shutil.rmtree(project / "node_modules", ignore_errors=True)
-    code = run(["npm", "install", *common])
-    if code != 0:
-        raise MedusaHarnessError(f"npm install failed with exit code {code}:\n{_tail(log_path)}")
+    return npm.install_key(HARNESS_DIR)
 
 
 def ensure_node_modules(timeout: float = 1200.0) -> InstallResult:
-    """Install the pinned npm project once per lock-file hash; reuse it afterwards.
-
-    An exclusive ``flock`` serialises concurrent test processes: the second one waits and then
-    finds the finished install. The install happens in a staging folder that is renamed into place
-    only when ``npm ci`` succeeded, so an interrupted install is never mistaken for a good one.
-    """
-    started = time.monotonic()
-    root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / f"medusa-{install_key()}"
-    if (target / _INSTALL_MARKER).exists():
-        return InstallResult(target, time.monotonic() - started, cached=True)
-
-    lock_path = root / f"{target.name}.lock"
-    with open(lock_path, "w") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            if (target / _INSTALL_MARKER).exists():
-                return InstallResult(target, time.monotonic() - started, cached=True)
-            if target.exists():
-                shutil.rmtree(target)
-            staging = root / f"{target.name}.staging-{os.getpid()}"
-            if staging.exists():
-                shutil.rmtree(staging)
-            staging.mkdir()
-            try:
-                _populate_staging(staging, root, target, timeout)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-            staging.rename(target)
-            return InstallResult(target, time.monotonic() - started, cached=False)
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-
-def _populate_staging(staging: Path, root: Path, target: Path, timeout: float) -> None:
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy2(HARNESS_DIR / name, staging / name)
-    log_path = root / f"{target.name}.npm.log"
-    log_path.write_text("")
-    _npm_install(staging, log_path, timeout)
-    installed = json.loads(
-        (staging / "node_modules" / "@medusajs" / "medusa" / "package.json").read_text()
-    )["version"]
-    if installed != MEDUSA_VERSION:
-        raise MedusaHarnessError(
-            f"npm installed @medusajs/medusa {installed}, expected {MEDUSA_VERSION}"
-        )
-    (staging / _INSTALL_MARKER).write_text(f"{MEDUSA_VERSION}\n")
+    """``npm ci`` of this harness's lock once per install key, with the pinned Node (see npm.py)."""
+    return npm.ensure_install(HARNESS_DIR, "medusa", MEDUSA_VERSION, timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,80 +57,17 @@ def _populate_staging(staging: Path, root: Path, target: Path, timeout: float) -
 # ---------------------------------------------------------------------------------------------
 
 
-def _ephemeral_range() -> tuple[int, int]:
-    try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-        return int(low), int(high)
-    except (OSError, ValueError):
-        return 32768, 60999
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that is free now, chosen below the kernel's ephemeral range.
-
-    A port from bind(0) lies inside that range, where the server's own outgoing connections (the
-    PostgreSQL pool opened before Medusa listens) can take it first: Medusa then logs EADDRINUSE
-    and hangs. Random ports below the range avoid that and rarely collide between parallel runs.
-    """
-    low, _high = _ephemeral_range()
-    rng = random.SystemRandom()
-    if low > 12000:
-        for _ in range(50):
-            port = rng.randrange(10000, low)
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-                try:
-                    sock.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def _as_db_user(cmd: list[str]) -> list[str]:
-    # initdb refuses to run as root, and postgres refuses too; the Debian image has a postgres user.
-    if _is_root():
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
-
-
-def _pg_owner() -> tuple[int, int] | None:
-    if not _is_root():
-        return None
-    import pwd
-
-    entry = pwd.getpwnam("postgres")
-    return entry.pw_uid, entry.pw_gid
-
-
 def _preflight() -> None:
-    missing = [tool for tool in ("node", "npm", "initdb", "postgres") if shutil.which(tool) is None]
+    """The pinned Node (linked into .venv/bin, new enough) and PostgreSQL's programs on PATH."""
+    npm.check_node()
+    missing = [tool for tool in ("initdb", "postgres") if shutil.which(tool) is None]
     if _is_root() and shutil.which("runuser") is None:
         missing.append("runuser")
     if missing:
         raise MedusaHarnessError(
-            "the Medusa harness needs Node 20+ with npm and PostgreSQL 15 (initdb, postgres) "
-            f"on PATH; missing: {', '.join(missing)}"
+            "the Medusa harness needs PostgreSQL 15 (initdb, postgres) on PATH; "
+            f"missing: {', '.join(missing)}"
         )
-
-
-def _stop_group(proc: subprocess.Popen[Any] | None, first: int, grace: float) -> None:
-    """Signal the process group this harness created for ``proc``; escalate to SIGKILL."""
-    if proc is None or proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, first)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 @dataclass
@@ -497,7 +309,8 @@ class MedusaServer:
         _stop_group(proc, signal.SIGKILL, grace=10)
 
     def _medusa_env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        # PATH starts with the pinned Node's folder: node_modules/.bin/medusa runs `env node`.
+        env = npm.node_env()
         env.update(
             CI="true",
             DATABASE_URL=self.database_url,
@@ -626,6 +439,7 @@ def _check(resp: httpx.Response, what: str) -> None:
 
 
 __all__ = [
+    "CACHE_ENV",
     "MEDUSA_VERSION",
     "InstallResult",
     "MedusaHarnessError",

@@ -2,22 +2,17 @@
 
 It reuses the v2 harness's machinery (PostgreSQL on 127.0.0.1 as the ``postgres`` user, free ports
 below the ephemeral range, process groups stopped by pid) and changes what differs in v1: the npm
-project (``package.json`` + ``package-lock.json`` beside this file, installed once into the same
-cache folder, keyed by a hash of this lock file), ``medusa-config.js``, the commands
+project (``package.json`` + ``package-lock.json`` beside this file, installed with ``npm ci`` and the
+pinned Node from .venv once into the same cache folder, keyed by a hash of this lock file), ``medusa-config.js``, the commands
 (``migrations run``), a ``-r`` preload that keeps the server on 127.0.0.1 (``medusa start`` 1.20
 ignores ``--host``), and authentication: an admin ``api_token`` sent as ``x-medusa-access-token``.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
 import os
-import platform
 import secrets
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,78 +20,30 @@ from pathlib import Path
 
 import httpx
 
+from tests.medusa_harness import npm
 from tests.medusa_harness.server import (
     InstallResult,
     MedusaHarnessError,
     MedusaServer,
-    _npm_install,
     _pg_owner,
     _preflight,
-    cache_root,
 )
 
 HARNESS_DIR = Path(__file__).resolve().parent
 MEDUSA_V1_VERSION = "1.20.11"
 PROJECT_FILES = ("package.json", "package-lock.json", "medusa-config.js", "listen-local.js")
-_INSTALL_MARKER = ".tilldesk-install-complete"
 
 __all__ = ["MEDUSA_V1_VERSION", "MedusaV1Server", "ensure_v1_node_modules", "v1_install_key"]
 
 
-def _node_major() -> str:
-    node = shutil.which("node")
-    if node is None:
-        raise MedusaHarnessError("node is not on PATH; Medusa 1.20 needs Node 16 to 20")
-    out = subprocess.run([node, "--version"], capture_output=True, text=True, check=True,
-                         stdin=subprocess.DEVNULL).stdout.strip()
-    return out.lstrip("v").split(".")[0]
-
-
 def v1_install_key() -> str:
     """Hash of this harness's lock file plus OS, CPU and Node major (native modules differ)."""
-    digest = hashlib.sha256()
-    digest.update((HARNESS_DIR / "package-lock.json").read_bytes())
-    digest.update(f"{platform.system()}-{platform.machine()}-node{_node_major()}".encode())
-    return digest.hexdigest()[:16]
+    return npm.install_key(HARNESS_DIR)
 
 
 def ensure_v1_node_modules(timeout: float = 1200.0) -> InstallResult:
-    """Install the pinned v1 project once per lock-file hash (flock'ed, staged, renamed into place)."""
-    started = time.monotonic()
-    root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / f"medusa-v1-{v1_install_key()}"
-    if (target / _INSTALL_MARKER).exists():
-        return InstallResult(target, time.monotonic() - started, cached=True)
-    with open(root / f"{target.name}.lock", "w") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            if (target / _INSTALL_MARKER).exists():
-                return InstallResult(target, time.monotonic() - started, cached=True)
-            if target.exists():
-                shutil.rmtree(target)
-            staging = root / f"{target.name}.staging-{os.getpid()}"
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir()
-            try:
-                for name in ("package.json", "package-lock.json"):
-                    shutil.copy2(HARNESS_DIR / name, staging / name)
-                log_path = root / f"{target.name}.npm.log"
-                log_path.write_text("")
-                _npm_install(staging, log_path, timeout)
-                pkg = staging / "node_modules" / "@medusajs" / "medusa" / "package.json"
-                installed = json.loads(pkg.read_text())["version"]
-                if installed != MEDUSA_V1_VERSION:
-                    raise MedusaHarnessError(
-                        f"npm installed @medusajs/medusa {installed}, expected {MEDUSA_V1_VERSION}")
-                (staging / _INSTALL_MARKER).write_text(f"{MEDUSA_V1_VERSION}\n")
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-            staging.rename(target)
-            return InstallResult(target, time.monotonic() - started, cached=False)
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+    """``npm ci`` of the v1 lock once per install key, with the pinned Node (tests/medusa_harness/npm.py)."""
+    return npm.ensure_install(HARNESS_DIR, "medusa-v1", MEDUSA_V1_VERSION, timeout)
 
 
 @dataclass

@@ -3,7 +3,6 @@ refused key, paging, exact totals, and one sale pushed step by step with crash-r
 
 from __future__ import annotations
 
-import os
 import uuid
 from decimal import Decimal
 
@@ -19,21 +18,10 @@ pytestmark = pytest.mark.medusa
 
 
 @pytest.fixture(scope="module")
-def medusa(request):
-    """The shared ``medusa_server`` fixture when the harness provides one, else a server of our own."""
-    if os.environ.get("TILLDESK_SKIP_MEDUSA") == "1":
-        pytest.skip("TILLDESK_SKIP_MEDUSA=1")
-    try:
-        yield request.getfixturevalue("medusa_server")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    try:
-        from tests.medusa_harness import MedusaServer
-    except ImportError:
-        from medusa_harness import MedusaServer
-    with MedusaServer() as server:
-        yield server
+def medusa(medusa_server):
+    """The run's one shared Medusa v2 (tests/conftest.py); these tests make their own regions and
+    customers with unique names, so what other tests left there does not matter."""
+    return medusa_server
 
 
 @pytest.fixture(scope="module")
