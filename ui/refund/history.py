@@ -11,7 +11,7 @@ from app.services.dto import OrderDTO
 from ..display import money
 
 COLUMNS = ("When", "What", "Credit note", "Amount", "Paid back by", "Who", "Reason")
-KIND_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
+KIND_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "exchange_credit": "Exchange credit"}
 
 
 def refund_rows(o: OrderDTO, names: dict[str, str]) -> list[tuple[str, ...]]:
