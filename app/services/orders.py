@@ -44,7 +44,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
         payout = exchange_credit.payout_tender(cmd.credit_refund_kind, cmd.credit_refund_reference, use.paid_out,
                                                draft.currency_code)
         tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
-        if not tenders and use.rest_due > 0:
+        if not tenders and use.rest_due > 0 and not held:  # an exchange's rest is never settled silently
             tenders = [Tender(kind=TenderKind.OTHER, amount=use.rest_due)]
         now = clock.now()
         payments = settle(use.rest_due, draft.currency_code, tenders, _new_payment_id, now)
