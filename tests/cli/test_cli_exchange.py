@@ -35,4 +35,4 @@ def test_exchange_refuses_bad_input_in_one_line_and_writes_nothing(shop: Path, t
     assert "LINE_ID:QTY" in bad(run(shop, "order", "exchange", order["id"], "--item", "1"))
     assert "no open exchange credit" in bad(run(shop, "order", "exchange", order["id"]))
     assert db_fingerprint(shop) == before
-    assert "--tender is required" in bad(run(shop, "draft", "mark-paid", order["draft_order_id"]))
+    assert "required: --tender" in bad(run(shop, "draft", "mark-paid", order["draft_order_id"]))
