@@ -91,3 +91,26 @@ def test_exchange_opens_the_new_draft_and_mark_paid_takes_the_credit_first(qtbot
     assert [(p.kind.value, p.amount) for p in new.payments] == [("exchange_credit", credit), ("cash", due - credit)]
     _, refs, _ = stored(window.app, o.id)
     assert refs[0].tenders[0].reference == f"order:{new.id}"
+
+
+def test_a_deleted_exchange_draft_leaves_the_credit_for_the_next_exchange_in_the_dialog(qtbot, window):
+    from app.services import drafts
+
+    o = paid_order(window, qty=3)
+    dlg = open_refund(qtbot, window)
+    dlg.quantities[0].setValue(1)
+    credit = dlg.total
+    qtbot.mouseClick(dlg.exchange_button, Qt.MouseButton.LeftButton)
+    first = window.refunds.last_exchange
+    drafts.delete_draft(first.draft.id, window.app.uow())
+    window.open_order(o.id)
+    dlg = open_refund(qtbot, window)
+    assert dlg.info.open_credit == credit and "open exchange credit" in dlg.findChild(
+        type(dlg.total_label), "refundHeading").text()
+    assert dlg.exchange_button.isEnabled()  # no items needed: the open credit goes to a new draft
+    qtbot.mouseClick(dlg.exchange_button, Qt.MouseButton.LeftButton)
+    again = window.refunds.last_exchange
+    assert again.draft.id != first.draft.id and again.credit == credit and again.refund_id is None
+    assert window.editor.draft.id == again.draft.id
+    _, refs, _ = stored(window.app, o.id)
+    assert len(refs) == 1 and refs[0].tenders[0].reference == f"draft:{again.draft.id}"

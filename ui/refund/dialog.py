@@ -68,6 +68,8 @@ class RefundDialog(QDialog):
         head = QLabel(f"<b>Order #{info.display_id}</b> · invoice {info.invoice_number} · paid and not yet "
                       f"refunded: <b>{money(info.remaining, cur)}</b>", self)
         head.setObjectName("refundHeading")
+        if info.open_credit > 0:
+            head.setText(head.text() + f" · open exchange credit: <b>{money(info.open_credit, cur)}</b>")
         layout.addWidget(head)
 
         box = QGroupBox("Items to refund", self)
@@ -215,10 +217,11 @@ class RefundDialog(QDialog):
         if self.pending:
             return "…"
         req = self.request()
-        if not req["items"]:
-            return "Exchange: choose the items that come back."
         if req["shipping"] or Decimal(req["amount"]) != 0:
             return "Exchange: only items are exchanged, not the shipping or a plain amount."
+        if not req["items"]:
+            # No items: only the credit a deleted exchange draft left open goes to the new draft.
+            return "" if self.info.open_credit > 0 else "Exchange: choose the items that come back."
         return self.total_problem
 
     # --- live state -------------------------------------------------------------------------
