@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.domain.audit import AuditEntry, StoredEntry, canonical_json
 from app.domain.errors import InvalidValue, NotFound
-from app.domain.refunds import OrderReturn, Refund
+from app.domain.refunds import OrderReturn, Refund, RefundTender
 from app.domain.staff import StaffMember
 from tests.fake_base import _get, _Repo
 
@@ -27,6 +29,11 @@ class FakeRefundRepository(_Repo):
             raise InvalidValue(f"credit note {refund.credit_note_number} exists", field="number")
         self.log.order(refund.order_id)
         self.st.refunds[refund.id] = refund
+
+    def set_tenders(self, refund_id: str, tenders: tuple[RefundTender, ...]) -> None:
+        refund = self.get(refund_id)
+        self.log.order(refund.order_id)
+        self.st.refunds[refund_id] = replace(refund, tenders=tenders)
 
     def returns_for_order(self, order_id: str) -> list[OrderReturn]:
         return [x for x in self.st.returns.values() if x.order_id == order_id]

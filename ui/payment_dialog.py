@@ -63,16 +63,42 @@ class TenderRow:
 
 class MarkPaidDialog(QDialog):
     def __init__(self, amount_due: Decimal, currency_code: str, draft_label: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, credit: Decimal = Decimal(0)) -> None:
         super().__init__(parent)
         self.setObjectName("markPaidDialog")
         self.setWindowTitle(f"Mark Paid {draft_label}".strip())
-        self.amount_due = round_money(amount_due, currency_code)
+        full = round_money(amount_due, currency_code)
+        # An exchange draft's credit pays first (the service applies it); the tenders pay the rest.
+        self.credit = credit
+        self.amount_due = max(full - credit, Decimal(0))
         self.currency_code = currency_code
         self.rows: list[TenderRow] = []
 
         layout = QVBoxLayout(self)
         head = QFormLayout()
+        self.credit_back: QComboBox | None = None
+        self.credit_back_ref: QLineEdit | None = None
+        if credit > 0:
+            head.addRow("Total", QLabel(money(full, currency_code), self))
+            credit_label = QLabel(f"−{money(min(credit, full), currency_code)}", self)
+            credit_label.setObjectName("exchangeCreditLabel")
+            head.addRow("Exchange credit", credit_label)
+        if credit > full:
+            self.credit_back = QComboBox(self)
+            self.credit_back.setObjectName("creditBackKind")
+            self.credit_back.setAccessibleName("Credit back by")
+            for kind, label in KINDS:
+                self.credit_back.addItem(label, kind)
+            self.credit_back.currentIndexChanged.connect(self.update_summary)
+            self.credit_back_ref = QLineEdit(self)
+            self.credit_back_ref.setObjectName("creditBackReference")
+            self.credit_back_ref.setAccessibleName("Credit back card reference")
+            self.credit_back_ref.setPlaceholderText("the card terminal's reference")
+            self.credit_back_ref.textChanged.connect(self.update_summary)
+            back = QHBoxLayout()
+            back.addWidget(self.credit_back)
+            back.addWidget(self.credit_back_ref, 1)
+            head.addRow(f"Give back {money(credit - full, currency_code)} by", back)
         due = QLabel(money(self.amount_due, currency_code), self)
         due.setObjectName("amountDueLabel")
         due.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -122,7 +148,10 @@ class MarkPaidDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self.add_tender("cash", self.amount_due)
+        if self.amount_due > 0 or credit <= 0:
+            self.add_tender("cash", self.amount_due)
+        else:
+            self.update_summary()
         self.setMinimumWidth(560)
 
     def showEvent(self, e: Any) -> None:
@@ -193,6 +222,9 @@ class MarkPaidDialog(QDialog):
             problem = "Card and other tenders exceed the amount due: change can only be given in cash."
         elif b.still_due > 0:
             problem = f"{money(b.still_due, cur)} still to pay."
+        elif self.credit_back is not None and self.credit_back_ref is not None and \
+                self.credit_back.currentData() == "card" and not self.credit_back_ref.text().strip():
+            problem = "Credit back: a card refund needs the card terminal's reference."
         self.problem_label.setText(problem)
         self.ok_button.setEnabled(not problem)
 
@@ -201,4 +233,8 @@ class MarkPaidDialog(QDialog):
         for row in self.rows:
             kind, amount, ref = row.value()
             tenders.append({"kind": kind, "amount": str(amount), "reference": ref})
-        return {"draft_id": draft_id, "tenders": tenders}
+        cmd: dict[str, Any] = {"draft_id": draft_id, "tenders": tenders}
+        if self.credit_back is not None and self.credit_back_ref is not None:
+            cmd["credit_refund_kind"] = self.credit_back.currentData()
+            cmd["credit_refund_reference"] = self.credit_back_ref.text().strip() or None
+        return cmd

@@ -128,11 +128,38 @@ def main(argv: list[str] | None = None) -> int:
         _wait(1.5)
         _save(z, out / "08-z-report.png")
         z.reject()
+
+        _exchange_shots(w, app, out)
         w.close()
 
         _sign_in_shot(app, out)
         app.close()
     return 0
+
+
+def _exchange_shots(w, app, out: Path) -> None:
+    """Ctrl+R on the refunded order, the moka pot goes back in exchange: the new draft opens with
+    its credit, and Mark Paid takes the credit first and the rest in cash."""
+    from app.services import queries
+
+    w.refunds.open_dialog()
+    dlg = w.refunds.dialog
+    assert dlg is not None
+    dlg.quantities[1].setValue(1)
+    dlg.reason.setText("Wants the bigger pot")
+    dlg.restock.setChecked(True)
+    _save(dlg, out / "12-exchange.png")
+    dlg.exchange_button.click()
+    ed = w.editor
+    ed.add_variant(queries.search_variants("BRW-MOK-ALU-6", app.uow())[0], 1)
+    ed.mark_paid()
+    pay = ed.payment_dialog
+    assert pay is not None
+    if pay.rows:
+        pay.rows[0].amount.setText("50")
+    _save(pay, out / "13-exchange-payment.png")
+    pay.accept()
+    _save(w, out / "14-exchange-order.png")
 
 
 def _sign_in_shot(app, out: Path) -> None:

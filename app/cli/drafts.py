@@ -63,8 +63,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     mp = dsub.add_parser("mark-paid", parents=[common],
                          help="record the payment: completes the draft, creates the order")
     mp.add_argument("id", help="draft id or display id (#12)")
-    mp.add_argument("--tender", action="append", metavar="KIND=AMOUNT[:REF]", required=True,
-                    help="cash=20.00, card=15.50:REF or other=5.00 (repeat to split a payment)")
+    mp.add_argument("--tender", action="append", metavar="KIND=AMOUNT[:REF]", default=[],
+                    help="cash=20.00, card=15.50:REF or other=5.00 (repeat to split a payment); required "
+                         "unless an exchange credit pays the whole draft")
+    mp.add_argument("--credit-back", metavar="cash|card:REF",
+                    help="an exchange draft's credit larger than its total: how the rest goes back")
     draft.set_defaults(func=cmd_draft)
 
 
@@ -144,9 +147,37 @@ def cmd_draft(args: argparse.Namespace) -> None:
         emit({"id": deleted, "object": "draft-order", "deleted": True}, done=f"draft {deleted} was deleted")
     elif action == "mark-paid":
         tenders = [parse_tender(t) for t in args.tender]
-        order = orders.mark_paid({"draft_id": rid(), "tenders": tenders}, app.uow()).value
+        cmd: dict[str, Any] = {"draft_id": rid() if tenders else _resolve_quietly(args.id, app), "tenders": tenders}
+        if args.credit_back:
+            kind, _, ref = args.credit_back.partition(":")
+            if kind.strip().lower() not in ("cash", "card", "other"):
+                raise BadInput(f"--credit-back {args.credit_back!r}: use cash, card:REFERENCE or other")
+            cmd.update(credit_refund_kind=kind.strip().lower(), credit_refund_reference=ref.strip() or None)
+        if not tenders and _exchange_credit(cmd["draft_id"], app) <= 0:
+            raise BadInput("the following arguments are required: --tender (cash=20.00, card=15.50:REF or "
+                           "other=5.00), unless an exchange credit pays the whole draft")
+        order = orders.mark_paid(cmd, app.uow()).value
         from app.services import drawer
 
         drawer.after_payment(order, app.uow())  # the sale is saved; a drawer that fails to open is logged
         emit({"order": serialize.order(order)},
              done=f"the draft was paid: order #{order.display_id}, invoice {order.invoice_number}")
+
+
+def _resolve_quietly(ref: str, app: Any) -> str:
+    """A draft named without a tender: an unknown one is the missing --tender's error, as before."""
+    from app.domain.errors import NotFound
+    from app.services import queries
+
+    try:
+        return queries.resolve_id("draft", ref, app.uow())
+    except NotFound:
+        return ""
+
+
+def _exchange_credit(draft_id: str, app: Any) -> Any:
+    from decimal import Decimal
+
+    from app.services import drafts
+
+    return drafts.get_draft(draft_id, app.uow()).exchange_credit if draft_id else Decimal(0)

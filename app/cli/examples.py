@@ -46,6 +46,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "order archive": (f"{_DB} order archive '#3'",),
     "order refund": (f"{_DB} order refund '#3' --item 1:1 --tender cash=12.50 --restock",
                      f"{_DB} order refund '#3' --amount 5 --tender card=5:4242 --reason goodwill"),
+    "order exchange": (f"{_DB} order exchange '#3' --item 1:1 --restock",
+                       f"{_DB} draft mark-paid '#13' --tender cash=5 --credit-back card:4242"),
     "order cancel": (f"{_DB} order cancel '#3' --reason 'customer changed their mind'",),
     "invoice": (f"{_DB} invoice TD-2026-000001 --out invoice.pdf",
                 f"{_DB} invoice '#3' --out receipt.pdf --format receipt"),

@@ -52,6 +52,8 @@ def cmd_order(args: argparse.Namespace) -> None:
         return refunds.cmd_refund(args)
     if args.action == "cancel":
         return refunds.cmd_cancel(args)
+    if args.action == "exchange":
+        return refunds.cmd_exchange(args)
     app = open_app(args)
     if args.action == "list":
         page = queries.list_orders({"q": args.q, "status": args.status, "created_from": args.date_from,

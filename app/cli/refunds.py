@@ -20,6 +20,14 @@ def register_order_actions(osub: Any, common: argparse.ArgumentParser) -> None:
                    metavar="cash=AMOUNT|card=AMOUNT:REF", help="how the money goes back; repeatable")
     r.add_argument("--restock", action="store_true", help="the returned items go back into stock")
     r.add_argument("--reason", help="why (printed on the credit note)")
+    x = osub.add_parser("exchange", parents=[common],
+                        help="take items back and start a new draft for the same customer paid with their credit")
+    x.add_argument("id", help="order id, display id (#3) or invoice number")
+    x.add_argument("--item", action="append", default=[], metavar="LINE_ID:QTY",
+                   help="a line (its id, or its position 1, 2, ...) and how many units; repeatable; none: "
+                        "pick up the credit a deleted exchange draft left open")
+    x.add_argument("--restock", action="store_true", help="the returned items go back into stock")
+    x.add_argument("--reason", help="why (printed on the credit note)")
     c = osub.add_parser("cancel", parents=[common], help="cancel an order, refunding what was paid")
     c.add_argument("id", help="order id, display id (#3) or invoice number")
     c.add_argument("--tender", metavar="cash|card:REF", default=None,
@@ -84,6 +92,21 @@ def cmd_refund(args: argparse.Namespace) -> None:
     new = [r for r in after.refunds if r.id not in {x.id for x in before.refunds}]
     _open_drawer(new[0] if new else None, app)
     emit(_refund_out(after, new[0].id if new else None))
+
+
+def cmd_exchange(args: argparse.Namespace) -> None:
+    from app.services import exchanges, orders, queries, serialize
+
+    app = open_app(args)
+    oid = queries.resolve_id("order", args.id, app.uow())
+    before = orders.get_order(oid, app.uow())
+    cmd = {"order_id": oid, "items": _items(args.item, [i.id for i in before.items]), "restock": args.restock,
+           "reason": args.reason}
+    ex = exchanges.exchange_order(cmd, app.uow()).value
+    emit({"draft_id": ex.draft.id, "draft_display_id": ex.draft.display_id, "credit": ex.credit,
+          "currency_code": ex.draft.currency_code, "refund_id": ex.refund_id,
+          "credit_note_number": ex.credit_note_number, "order": serialize.order(ex.order)},
+         done=f"draft #{ex.draft.display_id} holds {ex.credit} {ex.draft.currency_code.upper()} of exchange credit")
 
 
 def cmd_cancel(args: argparse.Namespace) -> None:

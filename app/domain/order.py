@@ -42,6 +42,9 @@ class TenderKind(StrEnum):
     CASH = "cash"
     CARD = "card"
     OTHER = "other"
+    #: Goods handed back in an exchange: the credit a refund gives, spent on the new order
+    #: (app.domain.exchange). Never offered as a tender of its own.
+    EXCHANGE_CREDIT = "exchange_credit"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,8 @@ from babel.numbers import is_currency
 
 from app.domain.address_format import PostalAddress, address_lines
 
-TenderKind = Literal["cash", "card", "other"]
-TENDER_KINDS: frozenset[str] = frozenset({"cash", "card", "other"})
+TenderKind = Literal["cash", "card", "other", "exchange_credit"]
+TENDER_KINDS: frozenset[str] = frozenset({"cash", "card", "other", "exchange_credit"})
 
 
 class InvalidDocumentError(ValueError):

@@ -24,7 +24,7 @@ from app.printing.pdf_style import RULE, Styles, safe_text, table_style
 RECEIPT_WIDTH = 80 * mm
 _MARGIN_X = 4 * mm
 _MARGIN_Y = 5 * mm
-TENDER_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
+TENDER_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "exchange_credit": "Exchange credit"}
 
 
 @dataclass(frozen=True, slots=True)

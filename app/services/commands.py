@@ -291,6 +291,9 @@ class MarkPaid(Command):
     draft_id: str
     tenders: list[TenderInput] = Field(default_factory=list, max_length=20)
     staff_id: Annotated[str | None, Field(max_length=100)] = None  # who took the payment (staff accounts later)
+    # An exchange draft whose credit exceeds its total: how the rest of the credit goes back.
+    credit_refund_kind: Literal["cash", "card", "other"] | None = None
+    credit_refund_reference: Annotated[str | None, Field(max_length=100)] = None
 
 
 class OrderQuery(Command):

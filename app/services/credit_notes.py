@@ -56,7 +56,9 @@ def credit_note_document(refund: Refund, order: OrderDTO, settings: TillSettings
     if refund.adjustment > 0:
         lines.append(CreditNoteLine(title="Rounding", quantity=0, amount=refund.adjustment))
     restocked = any(r.refund_id == refund.id and r.restock for r in order.returns)
-    tenders = tuple((TENDER_LABELS[t.kind.value] + (f" ({t.reference})" if t.reference else ""), t.amount)
+    # An exchange credit's reference is where the credit stands (app.domain.exchange), not a slip number.
+    tenders = tuple((TENDER_LABELS[t.kind.value] + (f" ({t.reference})" if t.reference and t.kind.value !=
+                                                    "exchange_credit" else ""), t.amount)
                     for t in refund.tenders)
     return CreditNoteDocument(
         shop=_shop(settings), number=refund.credit_note_number, invoice_number=order.invoice_number,

@@ -96,6 +96,7 @@ class DraftOrderDTO:
     created_at: datetime | None
     updated_at: datetime | None
     totals: OrderTotals
+    exchange_credit: Decimal = Decimal(0)  # an exchange draft's credit, applied first at Mark Paid
 
     @property
     def amount_due(self) -> Decimal:

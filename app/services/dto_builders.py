@@ -13,6 +13,7 @@ from app.domain.totals import Adjustment, LineTotals, OrderTotals
 
 from .context import UnitOfWork
 from .dto import DraftOrderDTO, LineItemDTO, OrderDTO, ShippingMethodDTO, SyncStateDTO
+from .exchange_credit import credit_of
 from .snapshot import totals_from_dict
 
 
@@ -123,7 +124,8 @@ def draft_dto(uow: UnitOfWork, draft: DraftOrder) -> DraftOrderDTO:
         promo_discounts=tuple(discounts.items()), promo_problems=problems,
         no_notification_order=draft.no_notification_order, idempotency_key=draft.idempotency_key,
         order_id=draft.order_id, canceled_at=draft.canceled_at, **_from_draft(uow, draft, totals, adjustments),
-        completed_at=draft.completed_at, created_at=draft.created_at, updated_at=draft.updated_at, totals=totals)
+        completed_at=draft.completed_at, created_at=draft.created_at, updated_at=draft.updated_at, totals=totals,
+        exchange_credit=credit_of(uow, draft))
 
 
 def sync_dto(row: OutboxEntry | None) -> SyncStateDTO | None:

@@ -37,7 +37,7 @@ from .settings import TillSettings, load_settings
 
 KINDS = ("a4", "receipt")
 ARCHIVE_KIND = {"a4": "invoice", "receipt": "receipt"}
-TENDER_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
+TENDER_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "exchange_credit": "Exchange credit"}
 
 
 @dataclass(frozen=True, slots=True)

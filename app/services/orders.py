@@ -7,11 +7,13 @@ from typing import Any
 
 from app.domain import clock, ids
 from app.domain.changes import OpResult
+from app.domain.exchange import use_credit
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
-from app.domain.order import Order, OrderStatus, PaymentStatus, TenderKind
+from app.domain.money import ZERO
+from app.domain.order import Order, OrderStatus, Payment, PaymentStatus, TenderKind
 from app.domain.payments import Tender, settle
 
-from . import guard
+from . import exchange_credit, guard
 from .commands import MarkPaid
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -19,6 +21,10 @@ from .dto_builders import order_dto, price, search_text
 from .errors import parse
 from .shifts import attach_payments, shift_for_payment
 from .snapshot import totals_to_dict
+
+
+def _new_payment_id() -> str:
+    return ids.new_id(ids.PREFIXES["payment"])
 
 
 def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:
@@ -32,12 +38,22 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
         shift = shift_for_payment(uow)  # refuses here, before anything is written, if a shift is required
         priced = price(uow, draft, strict=True)
         due = priced.totals.amount_due
+        # An exchange draft's credit pays first; the tenders pay the rest (app.domain.exchange).
+        held = exchange_credit.held_credits(uow, draft)
+        use = use_credit(sum((a for _, a in held), ZERO), due)
+        payout = exchange_credit.payout_tender(cmd.credit_refund_kind, cmd.credit_refund_reference, use.paid_out,
+                                               draft.currency_code)
         tenders = [Tender(kind=TenderKind(t.kind), amount=t.amount, reference=t.reference) for t in cmd.tenders]
-        if not tenders and due > 0:
-            tenders = [Tender(kind=TenderKind.OTHER, amount=due)]
+        if not tenders and use.rest_due > 0 and not held:  # an exchange's rest is never settled silently
+            tenders = [Tender(kind=TenderKind.OTHER, amount=use.rest_due)]
         now = clock.now()
-        payments = [replace(p, staff_id=staff_id) for p in
-                    settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)]
+        payments = settle(use.rest_due, draft.currency_code, tenders, _new_payment_id, now)
+        if use.applied > 0:
+            originals = ", ".join(sorted({uow.orders.get(r.order_id).invoice_number for r, _ in held}))
+            payments.insert(0, Payment(id=_new_payment_id(), kind=TenderKind.EXCHANGE_CREDIT, amount=use.applied,
+                                       amount_tendered=use.applied, change_given=ZERO, reference=originals,
+                                       created_at=now))
+        payments = [replace(p, staff_id=staff_id) for p in payments]
         prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
         invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
         order = Order(
@@ -52,6 +68,8 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
                        search_text(uow, draft, invoice_number))
         uow.drafts.save(draft, search_text(uow, draft, invoice_number))
         uow.outbox.enqueue(order.id, now)
+        if held:
+            exchange_credit.spend(uow, draft, order, held, use.applied, payout)
         uow.flush()
         attach_payments(uow, shift, staff_id or cmd.staff_id, payments)
         dto = order_dto(uow, order)

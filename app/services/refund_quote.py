@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.errors import NotFound
+from app.domain.exchange import open_credits
 from app.domain.money import round_money
 from app.domain.refunds import RefundRequest, cumulative_line_amount, plan_refund, refunded_quantities
 
 from .commands import Command
 from .context import UnitOfWork
 from .errors import parse
+from .exchange_credit import draft_is_open
 from .refunds import RefundItem, refundable_lines
 
 ZERO = Decimal(0)
@@ -47,6 +49,7 @@ class RefundableDTO:
     shipping_amount: Decimal  # zero: no shipping, or refunded already
     remaining: Decimal  # paid and not yet refunded
     tenders: tuple[OriginalTender, ...]  # newest first, as a cancellation pays back
+    open_credit: Decimal = ZERO  # exchange credit no draft holds (its draft was deleted): Exchange picks it up
 
 
 class QuoteRefund(Command):
@@ -77,7 +80,9 @@ def refundable(order_id: str, uow: UnitOfWork) -> RefundableDTO:
                         for p in reversed(order.payments))
         return RefundableDTO(order_id=order.id, display_id=order.display_id, invoice_number=order.invoice_number,
                              currency_code=cur, lines=tuple(out), shipping_amount=shipping,
-                             remaining=order.paid_total - order.refunded_total, tenders=tenders)
+                             remaining=order.paid_total - order.refunded_total, tenders=tenders,
+                             open_credit=sum((c.amount for c in open_credits(uow.refunds.for_order(order.id),
+                                                                             lambda d: draft_is_open(uow, d))), ZERO))
 
 
 def quote_refund(cmd: QuoteRefund | dict[str, Any], uow: UnitOfWork) -> Decimal:

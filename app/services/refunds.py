@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from app.domain import clock, ids
+from app.domain import clock, exchange, ids
 from app.domain import outbox as ob
 from app.domain.changes import OpResult
 from app.domain.invoice_numbers import format_invoice_number, validate_prefix
@@ -105,13 +105,17 @@ def _next_credit_note(uow: UnitOfWork, year: int) -> str:
 
 
 def _record(uow: UnitOfWork, order: Order, request: RefundRequest, tenders: tuple[RefundTender, ...],
-            reason: str | None, staff_id: str | None, *, cancellation: bool) -> Refund | None:
+            reason: str | None, staff_id: str | None, *, cancellation: bool,
+            exchange_draft_id: str | None = None) -> Refund | None:
     lines, shipping_total = refundable_lines(uow, order)
     plan = plan_refund(order, lines, shipping_total, uow.refunds.for_order(order.id), request)
     if cancellation and plan.amount == 0:
         return None
     if cancellation and not tenders:
         tenders = default_tenders(order, plan.amount)
+    if exchange_draft_id is not None:  # the whole refund is the credit the new draft carries
+        tenders = (RefundTender(kind=TenderKind.EXCHANGE_CREDIT, amount=plan.amount,
+                                reference=exchange.held_by(exchange_draft_id)),)
     check_tenders(plan.amount, order.currency_code, tenders)
     now = clock.now()
     refund = Refund(
@@ -140,6 +144,18 @@ def _audit_refund(uow: UnitOfWork, refund: Refund, permit: Permit | None) -> Non
         "cancellation": refund.is_cancellation, "approver_id": permit.approver_id if permit else None})
 
 
+def record_return(uow: UnitOfWork, order: Order, refund: Refund, items: list[tuple[str, int]],
+                  restock: bool) -> OrderReturn:
+    """The goods of a refund coming back, per line (never more than sold and not yet returned)."""
+    sold = {it.id: it.quantity for it in uow.drafts.get(order.draft_order_id).items}
+    lines = check_return(order.display_id, sold, uow.refunds.returns_for_order(order.id), items)
+    ret = OrderReturn(id=ids.new_id(RETURN_PREFIX), order_id=order.id, refund_id=refund.id, lines=lines,
+                      restock=restock, created_at=refund.created_at)
+    # Recorded here only: pushing returns to Medusa's returns workflow is not built yet.
+    uow.refunds.add_return(ret)
+    return ret
+
+
 def refund_order(cmd: RefundOrder | dict[str, Any], uow: UnitOfWork) -> OpResult[OrderDTO]:
     """Records a refund (and, with items, their return), its credit note number and its outbox
     entries in ONE commit. Over-refunds and tenders that do not add up are refused before
@@ -160,13 +176,7 @@ def refund_order(cmd: RefundOrder | dict[str, Any], uow: UnitOfWork) -> OpResult
         uow.orders.save(order)
         _follow_up(uow, order.id, OutboxKind.REFUND, refund.id, now)
         if cmd.items:
-            sold = {it.id: it.quantity for it in uow.drafts.get(order.draft_order_id).items}
-            lines = check_return(order.display_id, sold, uow.refunds.returns_for_order(order.id),
-                                 [(i.line_id, i.quantity) for i in cmd.items])
-            ret = OrderReturn(id=ids.new_id(RETURN_PREFIX), order_id=order.id, refund_id=refund.id, lines=lines,
-                              restock=cmd.restock, created_at=now)
-            # Recorded here only: pushing returns to Medusa's returns workflow is not built yet.
-            uow.refunds.add_return(ret)
+            record_return(uow, order, refund, [(i.line_id, i.quantity) for i in cmd.items], cmd.restock)
         uow.flush()
         dto = order_dto(uow, order)
         uow.commit()

@@ -87,6 +87,8 @@ def draft_order(d: DraftOrderDTO) -> dict[str, Any]:
         "completed_at": d.completed_at, "created_at": d.created_at, "updated_at": d.updated_at,
     }
     out.update(totals_fields(d.totals))
+    if d.exchange_credit:
+        out["exchange_credit"] = _n(d.exchange_credit)  # applied first at Mark Paid
     return out
 
 

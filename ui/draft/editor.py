@@ -188,7 +188,7 @@ class DraftEditor(QWidget):
             QMessageBox.information(self, "Mark Paid", "Add at least one item first.")
             return
         d = self.draft
-        dlg = MarkPaidDialog(d.totals.amount_due, d.currency_code, f"#{d.display_id}", self)
+        dlg = MarkPaidDialog(d.totals.amount_due, d.currency_code, f"#{d.display_id}", self, credit=d.exchange_credit)
         self.payment_dialog = dlg
         app = self.app
 

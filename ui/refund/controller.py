@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QGroupBox, QMenu, QMessageBox, QPushButton, QVBoxLayout
 
-from app.services import credit_notes, refund_quote, refunds
+from app.services import credit_notes, exchanges, refund_quote, refunds
 from app.services.dto import OrderDTO
 
 from ..display import money
@@ -34,6 +34,7 @@ class RefundUi(QObject):
         self.print_offer: QMessageBox | None = None
         self.staff_names: dict[str, str] = {}
         self.last_printed: credit_notes.PrintedCreditNote | None = None
+        self.last_exchange: exchanges.ExchangeDTO | None = None
         self._seen: tuple[str, int] = ("", 0)  # the order last shown and its number of refunds
 
         self.button = QPushButton("&Refund…", self.view)
@@ -108,6 +109,7 @@ class RefundUi(QObject):
     def _show_dialog(self, info: refund_quote.RefundableDTO) -> None:
         dlg = RefundDialog(info, self._quote, self.w)
         dlg.buttons.accepted.connect(lambda: self.submit(dlg))
+        dlg.exchange_button.clicked.connect(lambda: self.exchange(dlg))
         dlg.finished.connect(lambda _r: dlg.deleteLater())
         self.dialog = dlg
         dlg.open()
@@ -139,6 +141,34 @@ class RefundUi(QObject):
                 self.offer_print(latest.credit_note_number)
 
         self.w.ops.run(lambda: refunds.refund_order(cmd, app.uow()), success=done, error=failed)
+
+    def exchange(self, dlg: RefundDialog) -> None:
+        """The chosen items come back as credit and the new draft opens in the editor."""
+        if dlg.exchange_problem():
+            dlg.update_state()
+            return
+        cmd = dlg.exchange_command()
+        app = self.w.app
+        if app.actor is not None:
+            cmd["staff_id"] = app.actor.staff_id
+            self.staff_names[app.actor.staff_id] = app.actor.name
+        dlg.exchange_button.setEnabled(False)  # one click, one exchange
+
+        def failed(exc: Exception) -> bool:
+            dlg.show_failure(dlg.describe(exc))
+            dlg.exchange_button.setEnabled(True)
+            return True
+
+        def done(ex: exchanges.ExchangeDTO) -> None:
+            dlg.accept()
+            self.last_exchange = ex
+            self.w.open_draft(ex.draft.id)
+            self.w.mark_paid_action.setEnabled(True)
+            self.w.statusBar().showMessage(
+                f"Exchange: draft #{ex.draft.display_id} holds {money(ex.credit, ex.draft.currency_code)} of credit"
+                + (f" (credit note {ex.credit_note_number})" if ex.credit_note_number else ""), 10000)
+
+        self.w.ops.run(lambda: exchanges.exchange_order(cmd, app.uow()), success=done, error=failed)
 
     # --- the credit note --------------------------------------------------------------------
     def offer_print(self, number: str) -> None:

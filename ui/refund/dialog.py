@@ -1,7 +1,9 @@
 """The Refund dialog: lines and quantities (never more than is still refundable), the shipping, a
 plain amount, a reason, the restock choice and the tender that pays it back (the original
-tenders first). The total is the service's own figure, asked again on every change; the dialog
-only builds the RefundOrder command, the controller runs it."""
+tenders first), or two of them (a cash part and a card part, ui/refund/tenders.py), and the
+Exchange button that takes the items back as credit for a new draft. The total is the service's
+own figure, asked again on every change; the dialog only builds the commands, the controller
+runs them."""
 
 from __future__ import annotations
 
@@ -30,8 +32,8 @@ from app.services.refund_quote import RefundableDTO
 
 from .. import theme
 from ..display import money, parse_amount
+from .tenders import SplitTenders, tender_choices
 
-KIND_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
 # What a field of the RefundOrder command is called on screen (errors name the field).
 FIELD_LABELS = {"items": "Items", "shipping": "Shipping", "amount": "Plain amount", "reason": "Reason",
                 "tenders": "Tender", "reference": "Card reference", "order": "Order"}
@@ -52,23 +54,6 @@ def field_label(field: str | None, quantity_rows: list[str] | None = None) -> st
     return FIELD_LABELS.get(parts[0], parts[0].replace("_", " ").capitalize())
 
 
-def tender_choices(info: RefundableDTO) -> list[tuple[str, str, str | None]]:
-    """(kind, label, reference) with the original tenders first, then the other kinds."""
-    out: list[tuple[str, str, str | None]] = []
-    seen: set[str] = set()
-    for t in info.tenders:
-        if t.kind in seen:
-            continue
-        seen.add(t.kind)
-        ref = f" {t.reference}" if t.reference else ""
-        out.append((t.kind, f"{KIND_LABELS[t.kind]}{ref} (original, {money(t.amount, info.currency_code)})",
-                    t.reference))
-    for kind, label in KIND_LABELS.items():
-        if kind not in seen:
-            out.append((kind, label, None))
-    return out
-
-
 class RefundDialog(QDialog):
     def __init__(self, info: RefundableDTO, quote: Quote, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +68,8 @@ class RefundDialog(QDialog):
         head = QLabel(f"<b>Order #{info.display_id}</b> · invoice {info.invoice_number} · paid and not yet "
                       f"refunded: <b>{money(info.remaining, cur)}</b>", self)
         head.setObjectName("refundHeading")
+        if info.open_credit > 0:
+            head.setText(head.text() + f" · open exchange credit: <b>{money(info.open_credit, cur)}</b>")
         layout.addWidget(head)
 
         box = QGroupBox("Items to refund", self)
@@ -144,6 +131,11 @@ class RefundDialog(QDialog):
         self.reference.setPlaceholderText("the card terminal's reference")
         self.reference.textChanged.connect(self.update_state)
         form.addRow("Card reference", self.reference)
+        self.split = SplitTenders(info, self)
+        self.split.toggle.toggled.connect(self._split_toggled)
+        self.split.changed.connect(self.update_state)
+        form.addRow("Split", self.split.toggle)
+        form.addRow(self.split)
         layout.addLayout(form)
 
         summary = QFormLayout()
@@ -163,6 +155,10 @@ class RefundDialog(QDialog):
         self.refund_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.refund_button.setText("&Refund")
         self.refund_button.setObjectName("confirmRefundButton")
+        self.exchange_button = self.buttons.addButton("E&xchange…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.exchange_button.setObjectName("exchangeButton")
+        self.exchange_button.setToolTip("Take the chosen items back and start a new draft for the same customer "
+                                        "paid with their credit (Alt+X)")
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(600)
@@ -196,17 +192,44 @@ class RefundDialog(QDialog):
         return str(self.tender.currentData()[0])
 
     def command(self) -> dict[str, Any]:
-        """The RefundOrder command: one tender paying back the whole total."""
+        """The RefundOrder command: one tender paying back the whole total, or the split's two."""
         assert self.total is not None
         cmd = self.request()
         ref = self.reference.text().strip() or None
-        cmd.update(tenders=[{"kind": self.tender_kind(), "amount": str(self.total),
-                             "reference": ref if self.tender_kind() != "cash" else None}],
-                   restock=self.restock.isChecked() and bool(cmd["items"]),
+        first = {"kind": self.tender_kind(), "amount": str(self.total),
+                 "reference": ref if self.tender_kind() != "cash" else None}
+        tenders = [first]
+        if self.split.toggle.isChecked():
+            first["amount"] = str(self.split.first_amount())
+            tenders.append(self.split.second())
+        cmd.update(tenders=tenders, restock=self.restock.isChecked() and bool(cmd["items"]),
                    reason=self.reason.text().strip() or None)
         return cmd
 
+    def exchange_command(self) -> dict[str, Any]:
+        """The ExchangeOrder command: the chosen items come back as credit for a new draft."""
+        req = self.request()
+        return {"order_id": self.info.order_id, "items": req["items"],
+                "restock": self.restock.isChecked() and bool(req["items"]),
+                "reason": self.reason.text().strip() or None}
+
+    def exchange_problem(self) -> str:
+        if self.pending:
+            return "…"
+        req = self.request()
+        if req["shipping"] or Decimal(req["amount"]) != 0:
+            return "Exchange: only items are exchanged, not the shipping or a plain amount."
+        if not req["items"]:
+            # No items: only the credit a deleted exchange draft left open goes to the new draft.
+            return "" if self.info.open_credit > 0 else "Exchange: choose the items that come back."
+        return self.total_problem
+
     # --- live state -------------------------------------------------------------------------
+    def _split_toggled(self, on: bool) -> None:
+        self.split.setVisible(on)
+        self.split.set_total(self.total)
+        self.update_state()
+
     def _tender_chosen(self, *_: Any) -> None:
         kind, ref = self.tender.currentData()
         self.reference.setEnabled(kind != "cash")
@@ -249,6 +272,7 @@ class RefundDialog(QDialog):
     def _set_total(self, total: Decimal | None, problem: str) -> None:
         self.total, self.total_problem, self.pending = total, problem, False
         self.total_label.setText(money(total, self.info.currency_code) if total is not None else "—")
+        self.split.set_total(total)
         self.update_state()
 
     def problem(self) -> str:
@@ -258,12 +282,15 @@ class RefundDialog(QDialog):
             return "Choose items, the shipping or a plain amount."
         if self.tender_kind() == "card" and not self.reference.text().strip():
             return "Card reference: a card refund needs the card terminal's reference"
+        if self.split.toggle.isChecked():
+            return self.split.problem(self.total)
         return ""
 
     def update_state(self, *_: Any) -> None:
         problem = self.problem()
         self.problem_label.setText(problem)
         self.refund_button.setEnabled(not problem and not self.pending)
+        self.exchange_button.setEnabled(not self.exchange_problem())
 
     def show_failure(self, message: str) -> None:
         """The service refused the refund (nothing was written): say why, keep the dialog open."""

@@ -11,7 +11,7 @@ from app.services.dto import OrderDTO
 from ..display import money
 
 COLUMNS = ("When", "What", "Credit note", "Amount", "Paid back by", "Who", "Reason")
-KIND_LABELS = {"cash": "Cash", "card": "Card", "other": "Other"}
+KIND_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "exchange_credit": "Exchange credit"}
 
 
 def refund_rows(o: OrderDTO, names: dict[str, str]) -> list[tuple[str, ...]]:
@@ -27,7 +27,7 @@ def refund_rows(o: OrderDTO, names: dict[str, str]) -> list[tuple[str, ...]]:
 
     by_refund = {r.id: r for r in o.refunds}
     for r in o.refunds:
-        tenders = ", ".join(KIND_LABELS[t.kind.value] + (f" {t.reference}" if t.reference else "")
+        tenders = ", ".join(KIND_LABELS[t.kind.value] + _reference(t.kind.value, t.reference)
                             + f" {money(t.amount, o.currency_code)}" for t in r.tenders)
         rows.append((r.created_at.isoformat() + "0", (
             when(r), "Cancellation" if r.is_cancellation else "Refund", r.credit_note_number,
@@ -84,3 +84,12 @@ class RefundHistory(QTableWidget):
         item = self.item(row, 2) if row >= 0 else None
         if item is not None and item.text():
             self.creditNoteRequested.emit(item.text())
+
+
+def _reference(kind: str, ref: str | None) -> str:
+    """A slip's reference as given; an exchange credit's says where the credit stands."""
+    if kind != "exchange_credit":
+        return f" {ref}" if ref else ""
+    if ref and ref.startswith("order:"):
+        return " (spent)"
+    return " (held by a draft)" if ref and ref.startswith("draft:") else " (open)"

@@ -27,7 +27,7 @@ from app.domain.money import money_str
 from app.domain.shift_report import ShiftReport
 from app.domain.shifts import amount
 
-TENDER_LABELS = {"cash": "Cash", "card": "Card slips", "other": "Other"}
+TENDER_LABELS = {"cash": "Cash", "card": "Card slips", "other": "Other", "exchange_credit": "Exchange credit"}
 FIELD_LABELS = {"amount": "Amount", "reason": "Reason", "float": "Float", "float.cash": "Cash float",
                 "counted": "Counted", "counted.cash": "Counted cash", "counted.card": "Counted card slips",
                 "counted.other": "Counted other"}

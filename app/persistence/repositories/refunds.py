@@ -28,11 +28,14 @@ def refund_from_row(row: r.RefundRow) -> Refund:
         created_at=row.created_at, is_cancellation=row.is_cancellation, staff_id=row.staff_id)
 
 
+def _tenders_json(tenders: tuple[RefundTender, ...]) -> list[Any]:
+    return [{"kind": t.kind.value, "amount": decimal_str(t.amount), "reference": t.reference} for t in tenders]
+
+
 def refund_row(x: Refund) -> r.RefundRow:
     lines: list[Any] = [{"line_id": ln.line_id, "quantity": ln.quantity, "amount": decimal_str(ln.amount)}
                         for ln in x.lines]
-    tenders: list[Any] = [{"kind": t.kind.value, "amount": decimal_str(t.amount), "reference": t.reference}
-                          for t in x.tenders]
+    tenders = _tenders_json(x.tenders)
     return r.RefundRow(id=x.id, order_id=x.order_id, credit_note_number=x.credit_note_number, amount=x.amount,
                        shipping_amount=x.shipping_amount, extra_amount=x.extra_amount, adjustment=x.adjustment,
                        reason=x.reason, lines=lines, tenders=tenders, is_cancellation=x.is_cancellation,
@@ -66,6 +69,14 @@ class SqlRefundRepository(SqlRepository):
     def add(self, refund: Refund) -> None:
         self.log.order(refund.order_id)
         self.s.add(refund_row(refund))
+
+    def set_tenders(self, refund_id: str, tenders: tuple[RefundTender, ...]) -> None:
+        """Where an exchange credit went (app.domain.exchange); the amount never changes."""
+        row = self.s.get(r.RefundRow, refund_id)
+        if row is None:
+            raise NotFound(f"refund {refund_id} does not exist", field="id")
+        self.log.order(row.order_id)
+        row.tenders = _tenders_json(tenders)
 
     def returns_for_order(self, order_id: str) -> list[OrderReturn]:
         q = select(r.ReturnRow).where(r.ReturnRow.order_id == order_id).order_by(r.ReturnRow.created_at,
