@@ -133,7 +133,29 @@ def open_app(args: argparse.Namespace) -> App:
     db, create = db_choice(args)
     app = start(db, demo=True if getattr(args, "demo", False) else None, create=create)
     OPENED.append(app)
-    return sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
+    app = sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
+    apply_till_option(app, args)
+    return app
+
+
+def apply_till_option(app: App, args: argparse.Namespace) -> None:
+    """``--till CODE`` with ``--create``/``--demo`` sets the code; a file made by the command line
+    without it gets the default code, so its numbers name a till from the first sale on."""
+    from app.services import tills
+
+    code = getattr(args, "till", None)
+    if code is not None and not (getattr(args, "create", False) or getattr(args, "demo", False)):
+        raise BadInput("--till: give it with --create or --demo; `tilldesk till set --code CODE` changes "
+                       "the code of an existing database")
+    if code is None and not (getattr(args, "create", False) or getattr(args, "demo", False)):
+        return
+    with app.uow() as uow:
+        current = uow.settings.get(tills.CODE_KEY)
+        fresh = not current and not uow.counters.invoice_prefixes()
+    if code is not None and code.strip().upper() != current:
+        tills.set_till(app.uow(), code)
+    elif code is None and fresh:
+        tills.set_till(app.uow(), tills.DEFAULT_CODE)
 
 
 def close_all() -> None:

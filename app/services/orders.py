@@ -7,11 +7,11 @@ from typing import Any
 
 from app.domain import clock, ids
 from app.domain.changes import OpResult
-from app.domain.invoice_numbers import format_invoice_number, validate_prefix
+from app.domain.invoice_numbers import format_invoice_number
 from app.domain.order import Order, OrderStatus, PaymentStatus, TenderKind
 from app.domain.payments import Tender, settle
 
-from . import guard
+from . import guard, tills
 from .commands import MarkPaid
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -38,7 +38,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
         now = clock.now()
         payments = [replace(p, staff_id=staff_id) for p in
                     settle(due, draft.currency_code, tenders, lambda: ids.new_id(ids.PREFIXES["payment"]), now)]
-        prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
+        prefix = tills.invoice_prefix(uow)
         invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
         order = Order(
             id=ids.new_id(ids.PREFIXES["order"]), display_id=uow.counters.next("order"), draft_order_id=draft.id,
