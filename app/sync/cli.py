@@ -93,6 +93,26 @@ def _save_backend(app: Any, url: str, kind: str) -> None:
         uow.commit()
 
 
+def _till_code_refusal(store: Any, url: str, kind: str, key: str) -> str | None:
+    """Whether another till already holds this till's code on the server (app/sync/tills.py). A
+    server that cannot be asked now is no refusal: the claim is made before the first push."""
+    from app.sync.config import BackendConfig
+    from app.sync.errors import BackendError
+    from app.sync.registry import open_backend
+    from app.sync.tills import check_code_free
+
+    try:
+        backend = open_backend(BackendConfig(url=url, kind=kind, timeout_seconds=10), key)
+        try:
+            return check_code_free(store, backend)
+        finally:
+            backend.close()
+    except BackendError as exc:
+        sys.stderr.write(f"tilldesk: warning: the till code could not be checked on the shop server now "
+                         f"({exc.message}); it is checked before the first order is sent\n")
+        return None
+
+
 def cmd_backend_set(args: argparse.Namespace) -> int:
     from app.sync import secrets
     from app.sync.config import insecure_transport, normalize_base_url
@@ -132,6 +152,10 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
         # that needs it, --approver, PINs from the environment as for every acting command.
         # Checked before the keyring is touched; a refusal is exit 2 with nothing changed.
         _guard_backend(app, args)
+        refusal = _till_code_refusal(store, url, kind, key)
+        if refusal:
+            sys.stderr.write(f"tilldesk: {refusal}; the shop server was not changed\n")
+            return EXIT_BAD_INPUT
         if os.environ.get(secrets.ENV_VAR, "").strip() != key:
             try:
                 secrets.set_api_key(url, key)
