@@ -119,3 +119,10 @@ def show_till(uow: UnitOfWork) -> dict[str, object]:
         return {"till_code": code, "till_name": str(uow.settings.get("till_name", "Till 1") or "Till 1"),
                 "till_id": uow.settings.get(ID_KEY), "numbered_codes": sorted(numbered_codes(uow)),
                 "can_change_code": code is None or code not in numbered_codes(uow)}
+
+
+def needs_code(uow: UnitOfWork) -> bool:
+    """A first start: no code yet and nothing numbered (a file from before till codes that has
+    numbered invoices keeps its numbers; its code is set in the settings)."""
+    with uow:
+        return till_code(uow) is None and not uow.counters.invoice_prefixes()
