@@ -149,13 +149,7 @@ def apply_till_option(app: App, args: argparse.Namespace) -> None:
                        "the code of an existing database")
     if code is None and not (getattr(args, "create", False) or getattr(args, "demo", False)):
         return
-    with app.uow() as uow:
-        current = uow.settings.get(tills.CODE_KEY)
-        fresh = not current and not uow.counters.invoice_prefixes()
-    if code is not None and code.strip().upper() != current:
-        tills.set_till(app.uow(), code)
-    elif code is None and fresh:
-        tills.set_till(app.uow(), tills.DEFAULT_CODE)
+    tills.code_on_create(app.uow, code)
 
 
 def close_all() -> None:

@@ -3,6 +3,7 @@ under, what it tells the shop server about itself, and changing the code while t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain import ids
@@ -126,3 +127,15 @@ def needs_code(uow: UnitOfWork) -> bool:
     numbered invoices keeps its numbers; its code is set in the settings)."""
     with uow:
         return till_code(uow) is None and not uow.counters.invoice_prefixes()
+
+
+def code_on_create(uow_factory: Callable[[], UnitOfWork], code: str | None) -> None:
+    """The command line's ``--create``/``--demo``: ``code`` (``--till``) when given, else the
+    default code for a file that has none and numbered nothing yet."""
+    with uow_factory() as uow:
+        current = uow.settings.get(CODE_KEY)
+        fresh = not current and not uow.counters.invoice_prefixes()
+    if code is not None and code.strip().upper() != current:
+        set_till(uow_factory(), code)
+    elif code is None and fresh:
+        set_till(uow_factory(), DEFAULT_CODE)

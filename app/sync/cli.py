@@ -63,6 +63,10 @@ def _open(args: argparse.Namespace):
     # As every command: an explicit --db must exist unless --create (or --demo) is given.
     create = args.db is None or bool(getattr(args, "create", False) or getattr(args, "demo", False))
     app = start(args.db, create=create)
+    if create:
+        from app.services.tills import code_on_create
+
+        code_on_create(app.uow, getattr(args, "till", None))  # --till CODE, or the default code
     return app, SyncStore(app.uow)
 
 
