@@ -91,3 +91,22 @@ def test_a_file_without_a_code_claims_nothing_and_sends_no_till(tmp_path: Path) 
         assert fake.store_metadata == {} and "tilldesk_till" not in fake.orders_for(order.id)[0]["metadata"]
     finally:
         a.close()
+
+
+def test_both_backends_bodies_carry_the_till(tmp_path: Path) -> None:
+    from app.sync.medusa_v1 import bodies as v1_bodies
+    from app.sync.medusa_v2 import bodies as v2_bodies
+    from app.sync.ports import OrderSnapshot
+
+    a = _till(tmp_path / "a.sqlite", "C3")
+    try:
+        order = paid_order(a)
+        till = SyncStore(a.uow).till_of(order.invoice_number)
+        assert till == {"code": "C3", "id": tills.identity(a.uow()).till_id}
+        snap = OrderSnapshot(order=order, customer_id=None, email="ana@example.com", variant_ids={},
+                             shipping_option_ids=tuple("so_x" for _ in order.shipping_methods), till=till)
+        for body in (v2_bodies.draft_body(snap), v1_bodies.draft_body(snap)):
+            assert (body["metadata"]["tilldesk_till"], body["metadata"]["tilldesk_till_id"]) == ("C3", till["id"])
+        assert SyncStore(a.uow).till_of("TD-2026-000001") is None  # numbered before the till had a code
+    finally:
+        a.close()
