@@ -8,6 +8,7 @@ show it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -111,9 +112,8 @@ def _till_code_refusal(store: Any, url: str, kind: str, key: str) -> str | None:
             return check_code_free(store, backend)
         finally:
             backend.close()
-    except BackendError as exc:
-        sys.stderr.write(f"tilldesk: warning: the till code could not be checked on the shop server now "
-                         f"({exc.message}); it is checked before the first order is sent\n")
+    except BackendError as exc:  # not a refusal, and not worth a line: the first push claims it
+        logging.getLogger(__name__).info("till code not checked now (%s); the first push checks it", exc.message)
         return None
 
 

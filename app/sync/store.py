@@ -156,6 +156,14 @@ class SyncStore:
         """This file's till code and identity (the identity minted on first use)."""
         return identity(self._uow())
 
+    def till_code_and_id(self) -> tuple[str | None, str | None]:
+        """The till code and identity as stored, without minting anything (a read-only check)."""
+        from app.services.tills import ID_KEY, till_code
+
+        with self._uow() as uow:
+            value = uow.settings.get(ID_KEY)
+            return till_code(uow), value if isinstance(value, str) and value else None
+
     def till_of(self, invoice_number: str) -> dict[str, str] | None:
         """The code the order was numbered under and this till's identity, for ``tilldesk_till``;
         None for an order numbered before the till had a code (its number names no till)."""

@@ -56,8 +56,11 @@ def ensure_claim(store: SyncStore, backend: Backend) -> TillIdentity:
 def check_code_free(store: SyncStore, backend: Backend) -> str | None:
     """The refusal, or None: read-only, for ``backend set`` and the window's backend dialog before
     they save (claiming waits for the first push, so testing a server claims nothing)."""
-    ident = store.till_identity()
+    code, till_id = store.till_code_and_id()  # read only: checking writes nothing to the file
     claims = _claims(backend)
-    if ident.code is None or claims is None:
+    if code is None or claims is None:
         return None
-    return claim_conflict(ident.code, ident.till_id, claims.till_holder(ident.code))
+    holder = claims.till_holder(code)
+    if holder is not None and till_id is None:
+        return claim_conflict(code, "", holder)  # never claimed from this file: it is another till's
+    return claim_conflict(code, till_id or "", holder)
