@@ -95,6 +95,9 @@ class FakeCounterRepository(_Repo):
         self.st.invoices[(prefix, year)] = self.st.invoices.get((prefix, year), 0) + 1
         return self.st.invoices[(prefix, year)]
 
+    def invoice_prefixes(self) -> set[str]:
+        return {prefix for (prefix, _year), n in self.st.invoices.items() if n > 0}
+
 
 class FakeCatalogRepository(_Repo):
     def is_empty(self) -> bool:

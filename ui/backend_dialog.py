@@ -144,14 +144,14 @@ class BackendDialog(QDialog):
         self._test_token += 1
         token, url, key, relay = self._test_token, self.url_edit.text().strip(), self.key_edit.text().strip(), \
             self._relay
-        kind = self.backend_kind
+        kind, app = self.backend_kind, self.app
         self.testing = True
         self.test_button.setEnabled(False)
         self.result_label.setText("Testing…")
 
         def work() -> None:
             try:
-                message = connection_message(url, key, kind)
+                message = connection_message(url, key, kind, app)
             except Exception as exc:  # noqa: BLE001 - shown in the dialog
                 message = f"The test failed: {exc}"
             try:

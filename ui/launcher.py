@@ -28,6 +28,10 @@ def run(app: App) -> int:
     qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     qapp.setApplicationName("Tilldesk")
     qapp.setWindowIcon(window_icon())
+    if os.environ.get("TILLDESK_EXIT_AFTER_SHOWN") != "1":  # start-up measurements ask nobody
+        from .till_dialog import ask_till_code
+
+        ask_till_code(app)  # a first start: the till's code and name (ui/till_dialog.py)
     window = MainWindow(app)
     window.show()
     if os.environ.get("TILLDESK_EXIT_AFTER_SHOWN") == "1":

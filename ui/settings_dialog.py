@@ -26,7 +26,7 @@ from app.services.settings import TillSettings, load_settings, save_settings
 
 from . import theme
 
-TEXT_FIELDS = (("till_name", "Till name"), ("invoice_prefix", "Invoice prefix"))
+TEXT_FIELDS = (("till_name", "Till name"), ("till_code", "Till code"), ("invoice_prefix", "Invoice prefix"))
 SHOP_FIELDS = (("name", "Shop name"), ("address_1", "Street"), ("address_2", "Street (line 2)"),
                ("city", "City"), ("postal_code", "Postal code"), ("province", "State / province"),
                ("country_code", "Country code"), ("phone", "Phone"), ("email", "Email"), ("tax_id", "Tax id"),

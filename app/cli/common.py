@@ -133,7 +133,23 @@ def open_app(args: argparse.Namespace) -> App:
     db, create = db_choice(args)
     app = start(db, demo=True if getattr(args, "demo", False) else None, create=create)
     OPENED.append(app)
-    return sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
+    app = sign_in_from_args(app, args)  # --staff / --approver: a wrong or missing PIN stops here
+    apply_till_option(app, args)
+    return app
+
+
+def apply_till_option(app: App, args: argparse.Namespace) -> None:
+    """``--till CODE`` with ``--create``/``--demo`` sets the code; a file made by the command line
+    without it gets the default code, so its numbers name a till from the first sale on."""
+    from app.services import tills
+
+    code = getattr(args, "till", None)
+    if code is not None and not (getattr(args, "create", False) or getattr(args, "demo", False)):
+        raise BadInput("--till: give it with --create or --demo; `tilldesk till set --code CODE` changes "
+                       "the code of an existing database")
+    if code is None and not (getattr(args, "create", False) or getattr(args, "demo", False)):
+        return
+    tills.code_on_create(app.uow, code)
 
 
 def close_all() -> None:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.cli import acting, catalog, drafts, examples, orders, refunds, shifts, staff
+from app.cli import acting, catalog, drafts, examples, orders, refunds, shifts, staff, tills
 from app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -29,7 +29,7 @@ Register = Callable[[Any, argparse.ArgumentParser], None]
 
 # Each command group adds its subcommands in this order (the order `tilldesk --help` lists them).
 COMMANDS: tuple[Register, ...] = (catalog.register, drafts.register, orders.register, refunds.register,
-                                  shifts.register, staff.register)
+                                  shifts.register, staff.register, tills.register)
 
 # Other packages (sync) add their subcommands too, loaded by name so this package does not import
 # them eagerly: `tilldesk draft list` stays fast.
@@ -57,6 +57,8 @@ def _global_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
                    help="make a new database if --db names a file that does not exist")
     p.add_argument("--demo", dest=f"{prefix}demo", action="store_true",
                    help="load the built-in demo shop if the database is empty (creates the file if missing)")
+    p.add_argument("--till", dest=f"{prefix}till", metavar="CODE", default=None,
+                   help="with --create or --demo: this till's code in a new database (default T1), e.g. A1")
     p.add_argument("--verbose", "-v", dest=f"{prefix}verbose", action="store_true",
                    help="log what happens on standard error")
 
@@ -80,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _merge_globals(args: argparse.Namespace) -> None:
     sub_db = getattr(args, "sub_db", None)
     args.db = sub_db if sub_db is not None else args.db
+    sub_till = getattr(args, "sub_till", None)
+    args.till = sub_till if sub_till is not None else getattr(args, "till", None)
     for name in ("create", "demo", "verbose"):
         setattr(args, name, bool(getattr(args, name, False) or getattr(args, f"sub_{name}", False)))
 

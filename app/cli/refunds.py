@@ -37,7 +37,7 @@ def register_order_actions(osub: Any, common: argparse.ArgumentParser) -> None:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     cn = sub.add_parser("credit-note", parents=[common], help="write a refund's credit note as PDF")
-    cn.add_argument("number", help="the credit note number, e.g. TD-CN-2026-000001")
+    cn.add_argument("number", help="the credit note number, e.g. TD-A1-CN-2026-000001")
     cn.add_argument("--out", required=True, help="the PDF file to write")
     cn.add_argument("--format", choices=["a4", "receipt"], default="a4", help="a4 (default) or 80 mm receipt")
     cn.add_argument("--force", action="store_true", help="replace --out if it exists")

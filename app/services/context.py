@@ -36,6 +36,7 @@ class SettingsRepository(Protocol):
 class CounterRepository(Protocol):
     def next(self, name: str) -> int: ...
     def next_invoice(self, prefix: str, year: int) -> int: ...
+    def invoice_prefixes(self) -> set[str]: ...  # every prefix a number was ever taken under
 
 
 class CatalogRepository(Protocol):

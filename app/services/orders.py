@@ -8,12 +8,12 @@ from typing import Any
 from app.domain import clock, ids
 from app.domain.changes import OpResult
 from app.domain.exchange import use_credit
-from app.domain.invoice_numbers import format_invoice_number, validate_prefix
+from app.domain.invoice_numbers import format_invoice_number
 from app.domain.money import ZERO
 from app.domain.order import Order, OrderStatus, Payment, PaymentStatus, TenderKind
 from app.domain.payments import Tender, settle
 
-from . import exchange_credit, guard
+from . import exchange_credit, guard, tills
 from .commands import MarkPaid
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -54,7 +54,7 @@ def mark_paid(cmd: MarkPaid | dict[str, Any], uow: UnitOfWork) -> OpResult[Order
                                        amount_tendered=use.applied, change_given=ZERO, reference=originals,
                                        created_at=now))
         payments = [replace(p, staff_id=staff_id) for p in payments]
-        prefix = validate_prefix(str(uow.settings.get("invoice_prefix", "TD")))
+        prefix = tills.invoice_prefix(uow)
         invoice_number = format_invoice_number(prefix, now.year, uow.counters.next_invoice(prefix, now.year))
         order = Order(
             id=ids.new_id(ids.PREFIXES["order"]), display_id=uow.counters.next("order"), draft_order_id=draft.id,

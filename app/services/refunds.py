@@ -19,7 +19,7 @@ from pydantic import Field
 from app.domain import clock, exchange, ids
 from app.domain import outbox as ob
 from app.domain.changes import OpResult
-from app.domain.invoice_numbers import format_invoice_number, validate_prefix
+from app.domain.invoice_numbers import format_invoice_number
 from app.domain.order import Order, PaymentStatus, TenderKind
 from app.domain.outbox import OutboxKind
 from app.domain.permissions import GuardedAction, Permit
@@ -38,7 +38,7 @@ from app.domain.refunds import (
     plan_refund,
 )
 
-from . import audit, guard
+from . import audit, guard, tills
 from .commands import Command, PositiveAmount, Quantity, Text
 from .context import UnitOfWork
 from .dto import OrderDTO
@@ -80,7 +80,7 @@ class CancelPaidOrder(Command):
 
 
 def credit_note_prefix(uow: UnitOfWork) -> str:
-    return validate_prefix(str(uow.settings.get("invoice_prefix", "TD"))) + "-CN"
+    return tills.credit_note_prefix(uow)
 
 
 def refundable_lines(uow: UnitOfWork, order: Order) -> tuple[list[RefundableLine], Decimal]:

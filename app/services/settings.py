@@ -9,11 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain.invoice_numbers import validate_prefix
 from app.domain.permissions import GuardedAction
+from app.domain.tills import validate_till_code
 
 from . import guard
 from .audit import record as audit_record
 from .context import UnitOfWork
 from .errors import parse
+from .tills import check_code_change
 
 
 class ShopDetails(BaseModel):
@@ -36,6 +38,9 @@ class TillSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, validate_assignment=True)
     till_name: Annotated[str, Field(min_length=1, max_length=60)] = "Till 1"
     invoice_prefix: str = "TD"
+    # part of every invoice and credit note number (TD-A1-2026-000001); None only in files from
+    # before till codes, which keep numbering TD-2026-000001 until they are given one
+    till_code: str | None = None
     locale: str = "en_US"
     default_region_id: str | None = None
     default_sales_channel_id: str | None = None
@@ -64,6 +69,11 @@ class TillSettings(BaseModel):
     def _prefix(cls, v: str) -> str:
         return validate_prefix(v)
 
+    @field_validator("till_code", mode="before")
+    @classmethod
+    def _till_code(cls, v: object) -> str | None:
+        return None if v is None or (isinstance(v, str) and not v.strip()) else validate_till_code(v)
+
 
 KEYS = tuple(TillSettings.model_fields)
 # Changing where the till syncs to is its own guarded action (GuardedAction.BACKEND).
@@ -80,6 +90,7 @@ def save_settings(changes: dict[str, Any], uow: UnitOfWork) -> TillSettings:
     with uow:
         current = {k: v for k, v in uow.settings.all().items() if k in KEYS}
         merged = parse(TillSettings, {**current, **changes})
+        check_code_change(uow, TillSettings.model_validate(current).till_code, merged.till_code)
         if merged.default_region_id:
             uow.catalog.region(merged.default_region_id)
         if merged.default_sales_channel_id:

@@ -8,6 +8,7 @@ show it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -65,6 +66,10 @@ def _open(args: argparse.Namespace):
     # As every command: an explicit --db must exist unless --create (or --demo) is given.
     create = args.db is None or bool(getattr(args, "create", False) or getattr(args, "demo", False))
     app = start(args.db, create=create)
+    if create:
+        from app.services.tills import code_on_create
+
+        code_on_create(app.uow, getattr(args, "till", None))  # --till CODE, or the default code
     return app, SyncStore(app.uow)
 
 
@@ -93,6 +98,25 @@ def _save_backend(app: Any, url: str, kind: str) -> None:
         audit.record(uow, "backend_changed", None, {"url": url, "kind": kind, "before": before,
                                                     "approver_id": permit.approver_id if permit else None})
         uow.commit()
+
+
+def _till_code_refusal(store: Any, url: str, kind: str, key: str) -> str | None:
+    """Whether another till already holds this till's code on the server (app/sync/tills.py). A
+    server that cannot be asked now is no refusal: the claim is made before the first push."""
+    from app.sync.config import BackendConfig
+    from app.sync.errors import BackendError
+    from app.sync.registry import open_backend
+    from app.sync.tills import check_code_free
+
+    try:
+        backend = open_backend(BackendConfig(url=url, kind=kind, timeout_seconds=10), key)
+        try:
+            return check_code_free(store, backend)
+        finally:
+            backend.close()
+    except BackendError as exc:  # not a refusal, and not worth a line: the first push claims it
+        logging.getLogger(__name__).info("till code not checked now (%s); the first push checks it", exc.message)
+        return None
 
 
 def cmd_backend_set(args: argparse.Namespace) -> int:
@@ -134,6 +158,10 @@ def cmd_backend_set(args: argparse.Namespace) -> int:
         # that needs it, --approver, PINs from the environment as for every acting command.
         # Checked before the keyring is touched; a refusal is exit 2 with nothing changed.
         _guard_backend(app, args)
+        refusal = _till_code_refusal(store, url, kind, key)
+        if refusal:
+            sys.stderr.write(f"tilldesk: {refusal}; the shop server was not changed\n")
+            return EXIT_BAD_INPUT
         if os.environ.get(secrets.ENV_VAR, "").strip() != key:
             try:
                 secrets.set_api_key(url, key)

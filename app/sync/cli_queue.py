@@ -26,7 +26,7 @@ __all__ = ["register_queue"]
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 PIN_ENV, APPROVER_PIN_ENV = "TILLDESK_PIN", "TILLDESK_APPROVER_PIN"
 
-_ORDER_HELP = "the order: its id, display id (#3) or invoice number (TD-2026-000001)"
+_ORDER_HELP = "the order: its id, display id (#3) or invoice number (TD-A1-2026-000001)"
 
 
 class _Refused(Exception):
@@ -46,7 +46,7 @@ def register_queue(ssub: Any, common: argparse.ArgumentParser, formatter: Any) -
     r = ssub.add_parser(
         "retry", parents=[common], formatter_class=formatter,
         help="send an order's unsynced entries again at the next round (attempts start again at 0)",
-        epilog="examples:\n  tilldesk sync retry '#3'\n  tilldesk sync retry TD-2026-000001 && tilldesk sync --once")
+        epilog="examples:\n  tilldesk sync retry '#3'\n  tilldesk sync retry TD-A1-2026-000001 && tilldesk sync --once")
     r.add_argument("order", metavar="ORDER", help=_ORDER_HELP)
     r.set_defaults(func=cmd_retry)
     d = ssub.add_parser(

@@ -296,7 +296,7 @@ class PushEngine:
         return OrderSnapshot(order=order, customer_id=data.get("customer_id") or None, email=email or None,
                              variant_ids=variants, shipping_option_ids=tuple(options),
                              staff=self.store.staff_of(order.id), audit_head=self.store.audit_head(),
-                             shift=self.store.shift_of(order.id))
+                             shift=self.store.shift_of(order.id), till=self.store.till_of(order.invoice_number))
 
     def _step_draft(self, entry: OutboxEntry, order: OrderDTO, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if data.get("draft_id"):

@@ -102,8 +102,9 @@ def store_api_key(url: str, key: str) -> None:
     secrets.set_api_key(url, key)
 
 
-def connection_message(url: str, typed_key: str, kind: str = DEFAULT_KIND) -> str:
-    """Runs off the UI thread: the plain-words answer of the server at ``url``."""
+def connection_message(url: str, typed_key: str, kind: str = DEFAULT_KIND, app: App | None = None) -> str:
+    """Runs off the UI thread: the plain-words answer of the server at ``url``; with ``app``, also
+    whether another till already holds this till's code there (app/sync/tills.py)."""
     try:
         config = BackendConfig(url=url, kind=kind)
     except Exception as exc:  # noqa: BLE001 - pydantic wraps the URL check's ValueError
@@ -121,7 +122,16 @@ def connection_message(url: str, typed_key: str, kind: str = DEFAULT_KIND) -> st
     except BackendError as exc:
         return str(exc)
     try:
-        return backend.check_connection().message
+        check = backend.check_connection()
+        if check.ok and app is not None:
+            from app.sync.tills import check_code_free
+
+            refusal = check_code_free(SyncStore(app.uow), backend)
+            if refusal:
+                return f"Connected, but this till cannot send orders there: {refusal}"
+        return check.message
+    except BackendError as exc:
+        return str(exc)
     finally:
         backend.close()
 

@@ -23,8 +23,9 @@ from app.sync.errors import BackendError
 if TYPE_CHECKING:  # the store owns the customer record the push reads
     from app.sync.store import CustomerInfo
 
-__all__ = ["Backend", "CatalogSource", "CatalogPage", "ConnectionCheck", "NeedsAttention",
-           "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund", "RemoteMoneyState"]
+__all__ = ["Backend", "TillClaims", "TILL_CLAIM_KEY", "CatalogSource", "CatalogPage", "ConnectionCheck",
+           "NeedsAttention", "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund",
+           "RemoteMoneyState"]
 
 #: One catalog record in the neutral shape of ``resources/demo_shop.json``.
 Record = dict[str, Any]
@@ -59,6 +60,7 @@ class OrderSnapshot:
     staff: Mapping[str, str] | None = None  # who took it: id, name (and approver), None: staff off
     audit_head: str | None = None  # the audit log's head hash when the order went out
     shift: str | None = None  # the shift its payments were taken in; None: none was open
+    till: Mapping[str, str] | None = None  # the till that sold it: code and id (app.domain.tills)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,19 @@ class CatalogSource(Protocol):
              context: Mapping[str, Any]) -> CatalogPage: ...
     def ids(self, kind: str) -> set[str]: ...
     def variant_count(self) -> int: ...
+
+
+#: The shop server keeps one key per till code in its store's metadata, valued with the id of the
+#: till holding it (``tilldesk_till_A1: till_01…``): one read tells a till whether its code is free.
+TILL_CLAIM_KEY = "tilldesk_till_{code}"
+
+
+@runtime_checkable
+class TillClaims(Protocol):
+    """Which till holds a till code on this shop server (see app/sync/tills.py)."""
+
+    def till_holder(self, code: str) -> str | None: ...  # the holder's till id; None: free
+    def claim_till(self, code: str, till_id: str) -> str | None: ...  # claims if free; the holder after
 
 
 @runtime_checkable

@@ -22,6 +22,7 @@ from app.domain.refunds import Refund
 from app.persistence.uow import SqlUnitOfWork
 from app.services.dto import OrderDTO
 from app.services.orders import get_order
+from app.services.tills import TillIdentity, identity
 
 __all__ = ["OutboxEntry", "SyncStore", "CustomerInfo", "STATES", "CURSOR_PREFIX", "utcnow"]
 
@@ -150,6 +151,26 @@ class SyncStore:
         """The shift the order's payments were taken in, as pushed in ``tilldesk_shift``."""
         with self._uow() as uow:
             return uow.shifts.shift_of_order(order_id)
+
+    def till_identity(self) -> TillIdentity:
+        """This file's till code and identity (the identity minted on first use)."""
+        return identity(self._uow())
+
+    def till_code_and_id(self) -> tuple[str | None, str | None]:
+        """The till code and identity as stored, without minting anything (a read-only check)."""
+        from app.services.tills import ID_KEY, till_code
+
+        with self._uow() as uow:
+            value = uow.settings.get(ID_KEY)
+            return till_code(uow), value if isinstance(value, str) and value else None
+
+    def till_of(self, invoice_number: str) -> dict[str, str] | None:
+        """The code the order was numbered under and this till's identity, for ``tilldesk_till``;
+        None for an order numbered before the till had a code (its number names no till)."""
+        from app.domain.tills import code_of_number
+
+        code = code_of_number(invoice_number)
+        return {"code": code, "id": self.till_identity().till_id} if code else None
 
     def audit_head(self) -> str | None:
         """The audit log's newest hash, pushed with each order as ``tilldesk_audit_head``."""

@@ -29,6 +29,7 @@ from app.sync.pull import CatalogPuller, PullProgress, PullReport
 from app.sync.registry import open_backend
 from app.sync.secrets import require_api_key
 from app.sync.store import SyncStore, utcnow
+from app.sync.tills import ensure_claim
 
 __all__ = ["SyncStatus", "SyncRunner", "SyncWorker", "RoundReport", "backend_from_settings", "BACKEND_URL_KEY",
            "BACKEND_KIND_KEY"]
@@ -212,6 +213,10 @@ class SyncRunner:
 
     def _push(self, backend: Backend, meter: LineMeter, report: RoundReport,
               stop: Callable[[], bool] | None, workers: int = 1) -> None:
+        now = self.engine_options.get("clock", utcnow)()
+        if self.store.due(now, limit=1):
+            # Before anything goes out: this till's code is its own on this server (app/sync/tills.py).
+            ensure_claim(self.store, backend)
 
         def started(n: int) -> None:
             self._emit(to_send=n, sent=0, progress=f"0 of {n} sent" if n else None)

@@ -44,6 +44,7 @@ class FakeBackend:
         self._seq = itertools.count(1)
         self.display = itertools.count(1001)
         self.catalog: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.store_metadata: dict[str, Any] = {}
 
     # -- faults
     def fail(self, method: str, mode: str, times: int = 1) -> None:
@@ -219,6 +220,16 @@ class FakeBackend:
         o["status"] = "canceled"
         self._after(mode)
         return self._money(order_id)
+
+    def get_store(self) -> dict[str, Any]:
+        self._enter("get_store")
+        return {"id": "store_fake", "metadata": dict(self.store_metadata)}
+
+    def update_store_metadata(self, store_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        mode = self._enter("update_store_metadata")
+        self.store_metadata.update(metadata)  # Medusa merges metadata keys on update
+        self._after(mode)
+        return {"id": store_id, "metadata": dict(self.store_metadata)}
 
     def close(self) -> None:
         pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .. import rows as r
 from ._base import SqlRepository
 
@@ -23,3 +25,6 @@ class SqlCounterRepository(SqlRepository):
             self.s.add(row)
         row.last_value += 1
         return row.last_value
+
+    def invoice_prefixes(self) -> set[str]:
+        return set(self.s.scalars(select(r.InvoiceSequenceRow.prefix).where(r.InvoiceSequenceRow.last_value > 0)))

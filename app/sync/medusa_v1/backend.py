@@ -29,6 +29,7 @@ from app.sync.medusa_v1 import bodies, parse
 from app.sync.medusa_v1.catalog import MedusaV1Catalog
 from app.sync.medusa_v1.client import MedusaV1Client
 from app.sync.ports import (
+    TILL_CLAIM_KEY,
     CatalogSource,
     ConnectionCheck,
     NeedsAttention,
@@ -185,6 +186,19 @@ class MedusaV1Backend:
 
     def money_state(self, order_id: str) -> RemoteMoneyState:
         raise NeedsAttention(self._NOT_YET)
+
+    # -- till codes (app/sync/tills.py): v1's store update merges metadata (setMetadata) -------
+    def till_holder(self, code: str) -> str | None:
+        store = self.client.request("GET", "/admin/store").get("store") or {}
+        holder = (store.get("metadata") or {}).get(TILL_CLAIM_KEY.format(code=code))
+        return str(holder) if holder else None
+
+    def claim_till(self, code: str, till_id: str) -> str | None:
+        holder = self.till_holder(code)
+        if holder:
+            return holder
+        self.client.request("POST", "/admin/store", body={"metadata": {TILL_CLAIM_KEY.format(code=code): till_id}})
+        return self.till_holder(code)
 
     def close(self) -> None:
         self.client.close()

@@ -86,5 +86,8 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         meta["tilldesk_shift"] = snapshot.shift
     if snapshot.audit_head:
         meta["tilldesk_audit_head"] = snapshot.audit_head
+    if snapshot.till:  # which till sold it (app/domain/tills.py), as on v2
+        meta["tilldesk_till"] = snapshot.till["code"]
+        meta["tilldesk_till_id"] = snapshot.till["id"]
     body["metadata"] = meta
     return body

@@ -54,6 +54,8 @@ class V2Api(Protocol):
     def get_order_money(self, order_id: str) -> Item: ...
     def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> Item: ...
     def cancel_order(self, order_id: str) -> Item: ...
+    def get_store(self) -> Item: ...  # the (first) store, with its metadata
+    def update_store_metadata(self, store_id: str, metadata: Mapping[str, Any]) -> Item: ...
     def close(self) -> None: ...
 
 
@@ -148,6 +150,20 @@ class MedusaV2Api:
 
     def cancel_order(self, order_id: str) -> Item:
         return unwrap(self.client.request("POST", f"/admin/orders/{seg(order_id)}/cancel", body={}), "order")
+
+    def get_store(self) -> Item:
+        stores = self.client.request("GET", "/admin/stores", params={"fields": "id,name,metadata", "limit": 1})
+        found = stores.get("stores") or []
+        if not found:
+            from app.sync.errors import InvalidResponse
+
+            raise InvalidResponse("The shop server has no store to keep till codes in.", transient=False)
+        return dict(found[0])
+
+    def update_store_metadata(self, store_id: str, metadata: Mapping[str, Any]) -> Item:
+        # Medusa v2 merges metadata on update (utils mergeMetadata): other tills' keys stay.
+        return unwrap(self.client.request("POST", f"/admin/stores/{seg(store_id)}",
+                                          body={"metadata": dict(metadata)}), "store")
 
     def close(self) -> None:
         self.client.close()

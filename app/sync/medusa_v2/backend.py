@@ -22,6 +22,7 @@ from app.sync.medusa_v2.api import MedusaV2Api, V2Api
 from app.sync.medusa_v2.catalog import MedusaCatalogApi, MedusaV2Catalog
 from app.sync.medusa_v2.client import MedusaClient
 from app.sync.ports import (
+    TILL_CLAIM_KEY,
     CatalogSource,
     ConnectionCheck,
     NeedsAttention,
@@ -150,6 +151,20 @@ class MedusaV2Backend:
 
     def money_state(self, order_id: str) -> RemoteMoneyState:
         return parse.money_state(self.api.get_order_money(order_id))
+
+    # -- till codes (app/sync/tills.py) -----------------------------------------------------
+    def till_holder(self, code: str) -> str | None:
+        meta = self.api.get_store().get("metadata") or {}
+        holder = meta.get(TILL_CLAIM_KEY.format(code=code))
+        return str(holder) if holder else None
+
+    def claim_till(self, code: str, till_id: str) -> str | None:
+        store = self.api.get_store()
+        holder = (store.get("metadata") or {}).get(TILL_CLAIM_KEY.format(code=code))
+        if holder:
+            return str(holder)
+        self.api.update_store_metadata(str(store["id"]), {TILL_CLAIM_KEY.format(code=code): till_id})
+        return self.till_holder(code)  # read back: of two tills claiming at once, the later write wins
 
     def close(self) -> None:
         self.api.close()

@@ -102,6 +102,9 @@ def draft_body(snapshot: OrderSnapshot) -> dict[str, Any]:
         body["metadata"]["tilldesk_audit_head"] = snapshot.audit_head
     if snapshot.shift:
         body["metadata"]["tilldesk_shift"] = snapshot.shift
+    if snapshot.till:  # which till sold it: its code (in the invoice number) and its identity
+        body["metadata"]["tilldesk_till"] = snapshot.till["code"]
+        body["metadata"]["tilldesk_till_id"] = snapshot.till["id"]
     if order.metadata:
         body["metadata"] = {**{k: v for k, v in order.metadata.items()}, **body["metadata"]}
     return body
