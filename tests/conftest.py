@@ -110,7 +110,11 @@ def db_fingerprint(path: Path) -> str:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         for n in names:
             h.update(n.encode())
-            for row in con.execute(f'SELECT * FROM "{n}" ORDER BY rowid'):
+            # The search indexes' shadow tables (0007) have no rowid; ordered by every column instead.
+            without_rowid = "WITHOUT ROWID" in (con.execute(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0] or "").upper()
+            order = "1" if without_rowid else "rowid"
+            for row in con.execute(f'SELECT * FROM "{n}" ORDER BY {order}'):
                 h.update(repr(row).encode())
         return h.hexdigest()
     finally:
