@@ -224,7 +224,7 @@ def orders(con: sqlite3.Connection, rng: random.Random, n: int, baskets: list[bs
                     _insert(con, table, buf[table])
             if k < n - 1:
                 print(f"  orders: {k + 1:,} of {n:,}", flush=True)
-    con.executemany("INSERT INTO counters (name, value) VALUES (?, ?)", [("order", n), ("draft", n)])
+    con.executemany("INSERT INTO counters (name, value) VALUES (?, ?)", [("order", n), ("draft_order", n)])
     con.executemany("INSERT INTO invoice_sequences (prefix, year, last_value) VALUES (?, ?, ?)",
                     [(PREFIX, YEAR, n), (f"{PREFIX}-CN", YEAR, refunds)])
     return refunds

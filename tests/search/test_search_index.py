@@ -63,6 +63,10 @@ def test_generated_file_is_at_head_with_exact_totals_and_refunds(big: Path) -> N
                 assert {i.id for i in t.items} == {i.id for i in draft.items}  # the order's own line ids
                 assert order.paid_total == t.amount_due
                 assert sum((i.unit_price * i.quantity for i in draft.items), Decimal(0)) == t.item_subtotal
+        # The counters go on from the generated year: the next draft and order take the next numbers.
+        d = create_draft(app, items=[{"title": "Gift wrap", "unit_price": "2.50", "quantity": 1}])
+        assert d.display_id == 101
+        assert mark_paid(app, d.id).display_id == 101
     finally:
         app.close()
 
