@@ -97,6 +97,10 @@ def table_counts(path: Path) -> dict[str, int]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        # The search indexes (0007) and their shadow tables follow their tables: not records of their own.
+        from app.persistence.search_index import INDEXED
+
+        names = [n for n in names if not any(n == f or n.startswith(f + "_") for f in INDEXED.values())]
         return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
     finally:
         con.close()
