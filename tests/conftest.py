@@ -103,6 +103,10 @@ def table_counts(path: Path) -> dict[str, int]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        # The search indexes (0007) and their shadow tables follow their tables: not records of their own.
+        from app.persistence.search_index import INDEXED
+
+        names = [n for n in names if not any(n == f or n.startswith(f + "_") for f in INDEXED.values())]
         return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
     finally:
         con.close()
@@ -116,7 +120,11 @@ def db_fingerprint(path: Path) -> str:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         for n in names:
             h.update(n.encode())
-            for row in con.execute(f'SELECT * FROM "{n}" ORDER BY rowid'):
+            # The search indexes' shadow tables (0007) have no rowid; ordered by every column instead.
+            without_rowid = "WITHOUT ROWID" in (con.execute(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0] or "").upper()
+            order = "1" if without_rowid else "rowid"
+            for row in con.execute(f'SELECT * FROM "{n}" ORDER BY {order}'):
                 h.update(repr(row).encode())
         return h.hexdigest()
     finally:

@@ -22,7 +22,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest schema revision this Tilldesk writes. Opening a database already at it needs no
 # alembic at all (importing alembic costs about a quarter of a second of start-up);
 # tests/migrations checks that this constant is alembic's head.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 # `PRAGMA application_id` of every Tilldesk database ("TILL" in ASCII), written on creation and on
 # the first open of a file from before the marker. A file is Tilldesk's only with this marker, or

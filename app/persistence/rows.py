@@ -438,3 +438,4 @@ Index("ix_variants_search", VariantRow.search_text)
 # One open shift per till, kept by the database itself: a second open is refused even if two
 # processes race past the service's own check.
 Index("uq_shifts_open_till", ShiftRow.till_id, unique=True, sqlite_where=ShiftRow.closed_at.is_(None))
+Index("ix_customers_name", CustomerRow.last_name, CustomerRow.first_name)

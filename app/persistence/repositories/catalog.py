@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, literal_column, or_, select
 
 from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, TaxRate, Variant
 from app.domain.errors import NotFound
@@ -14,7 +14,7 @@ from app.domain.errors import NotFound
 from .. import mapping as m
 from .. import records as rec
 from .. import rows as r
-from ._base import SqlRepository, like
+from ._base import SqlRepository, fts_table, like, match_terms, matches
 from .customers import SqlCustomerRepository
 
 _MODELS: dict[str, Any] = {
@@ -79,9 +79,16 @@ class SqlCatalogRepository(SqlRepository):
         if q:
             # Exact SKU or barcode first (a scan), then title words in any order.
             exact = self.s.execute(stmt.where(or_(r.VariantRow.sku == q, r.VariantRow.barcode == q)).limit(limit)).all()
-            words = [w for w in q.lower().split() if w]
-            cond = [r.VariantRow.search_text.like(like(w), escape="\\") for w in words]
-            rest = self.s.execute(stmt.where(*cond).order_by(r.ProductRow.title, r.VariantRow.title).limit(limit)).all()
+            # Words of 3+ characters through the trigram index (0007), shorter ones with LIKE.
+            expr, short = match_terms(q)
+            text = stmt
+            if expr:
+                fts = fts_table("variants_search")
+                text = text.join(fts, fts.c.rowid == literal_column("variants.rowid")).where(
+                    matches("variants_search", expr))
+            text = text.where(*[r.VariantRow.search_text.like(like(w), escape="\\") for w in short])
+            rest = self.s.execute(text.order_by(r.ProductRow.title, r.VariantRow.title, r.VariantRow.id)
+                                  .limit(limit)).all()
             seen: set[str] = set()
             out = []
             for row in [*exact, *rest]:

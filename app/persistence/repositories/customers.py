@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.catalog import Customer
@@ -14,7 +14,7 @@ from .. import mapping as m
 from .. import records as rec
 from .. import rows as r
 from ..records import ADDRESS_FIELDS
-from ._base import SqlRepository, like
+from ._base import SqlRepository, fts_table, like, match_terms, matches
 
 
 class SqlCustomerRepository(SqlRepository):
@@ -30,15 +30,18 @@ class SqlCustomerRepository(SqlRepository):
         return None if row is None else m.customer(row)
 
     def search(self, q: str, limit: int = 25) -> list[Customer]:
+        """Every word in the name, email, company or phone (digits); a phone number typed with
+        spaces or + is one number. Words of 3+ characters go through the trigram index (0007)."""
         stmt = select(r.CustomerRow).options(selectinload(r.CustomerRow.addresses))
-        terms = [w for w in q.lower().split() if w]
         digits = "".join(ch for ch in q if ch.isdigit())
-        conds = [r.CustomerRow.search_text.like(like(w), escape="\\") for w in terms]
-        if conds:
-            phone_like = digits and len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+")
-            stmt = stmt.where(*conds) if not phone_like \
-                else stmt.where(r.CustomerRow.search_text.like(like(digits), escape="\\"))
-        stmt = stmt.order_by(r.CustomerRow.last_name, r.CustomerRow.first_name).limit(limit)
+        phone_like = len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+")
+        expr, short = match_terms(digits if phone_like else q)
+        if expr:
+            fts = fts_table("customers_search")
+            stmt = stmt.join(fts, fts.c.rowid == literal_column("customers.rowid")).where(
+                matches("customers_search", expr))
+        stmt = stmt.where(*[r.CustomerRow.search_text.like(like(w), escape="\\") for w in short])
+        stmt = stmt.order_by(r.CustomerRow.last_name, r.CustomerRow.first_name, r.CustomerRow.id).limit(limit)
         return [m.customer(x) for x in self.s.scalars(stmt)]
 
     def created_locally(self) -> list[Customer]:
