@@ -4,6 +4,7 @@ the catalog (tax rates, promotions) changes under a later sync."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from decimal import Decimal
 from typing import Any
@@ -25,8 +26,13 @@ def _dump(obj: Any) -> Any:
 _NESTED = {"items": LineTotals, "shipping_methods": LineTotals, "taxes": TaxBreakdown, "tax_lines": TaxLineTotals}
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # slow (it evaluates annotations): once per class
+
+
 def _load(cls: type, d: dict[str, Any]) -> Any:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     kw: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         v = d[f.name]

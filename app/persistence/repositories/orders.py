@@ -29,6 +29,13 @@ class SqlOrderRepository(SqlRepository):
     def totals_snapshot(self, order_id: str) -> dict[str, Any]:
         return dict(self._row(order_id).totals)
 
+    def totals_of(self, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The frozen totals of a list page's orders in one query."""
+        if not order_ids:
+            return {}
+        stmt = select(r.OrderRow.id, r.OrderRow.totals).where(r.OrderRow.id.in_(order_ids))
+        return {row_id: dict(totals) for row_id, totals in self.s.execute(stmt)}
+
     def by_display_id(self, display_id: int) -> Order:
         row_id = self.s.scalar(select(r.OrderRow.id).where(r.OrderRow.display_id == display_id))
         if row_id is None:
@@ -67,6 +74,8 @@ class SqlOrderRepository(SqlRepository):
         if sync_states:
             where.append(r.OrderRow.id.in_(select(r.OutboxRow.order_id).where(r.OutboxRow.state.in_(sync_states))))
         count = self.s.scalar(select(func.count()).select_from(r.OrderRow).where(*where)) or 0
-        stmt = (select(r.OrderRow).where(*where).order_by(r.OrderRow.created_at.desc()).limit(limit).offset(offset)
+        # The id breaks ties, so paging by offset never shows a row twice or skips one.
+        stmt = (select(r.OrderRow).where(*where).order_by(r.OrderRow.created_at.desc(), r.OrderRow.id.desc())
+                .limit(limit).offset(offset)
                 .options(selectinload(r.OrderRow.payments)))
         return [(m.order(x), dict(x.totals)) for x in self.s.scalars(stmt)], count
