@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from platformdirs import user_data_path
 
@@ -65,13 +65,14 @@ class App:
 
 
 def start(db_path: str | os.PathLike[str] | None = None, *, demo: bool | None = None,
-          create: bool = True) -> App:
+          create: bool = True, progress: Callable[[Any], None] | None = None) -> App:
     """Open (and migrate) the database. The demo shop is loaded on a first start of the default
     database, or whenever `demo` is True and the catalog is empty. With `create` False a missing
-    file is refused instead of made (the command line without --create)."""
+    file is refused instead of made (the command line without --create). ``progress`` hears of each
+    revision of a schema migration (app.persistence.migration_progress)."""
     path = Path(db_path) if db_path else default_db_path()
     is_default = db_path is None
-    db = open_database(path, create=create)
+    db = open_database(path, create=create, progress=progress)
     app = App(db=db)
     if demo or (demo is None and is_default):
         if load_demo_shop(app.uow()):

@@ -244,6 +244,9 @@ class FakeDraftRepository(_Repo):
     def get(self, draft_id: str) -> DraftOrder:
         return copy.deepcopy(_get(self.st.drafts, draft_id, f"draft order {draft_id} does not exist", "id")[0])  # type: ignore[no-any-return]
 
+    def many(self, draft_ids: list[str]) -> dict[str, DraftOrder]:
+        return {i: copy.deepcopy(self.st.drafts[i][0]) for i in draft_ids if i in self.st.drafts}
+
     def by_display_id(self, display_id: int) -> DraftOrder:
         found = next((d for d, _ in self.st.drafts.values() if d.display_id == display_id), None)
         if found is None:
@@ -284,6 +287,9 @@ class FakeOrderRepository(_Repo):
 
     def totals_snapshot(self, order_id: str) -> dict[str, Any]:
         return copy.deepcopy(self._entry(order_id)[1])
+
+    def totals_of(self, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {i: copy.deepcopy(self.st.orders[i][1]) for i in order_ids if i in self.st.orders}
 
     def _find(self, test: Any, message: str) -> Order:
         found = next((o for o, _, _ in self.st.orders.values() if test(o)), None)

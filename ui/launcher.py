@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported by app.cli when it starts the shop, not on every command
     from app.bootstrap import App
@@ -63,10 +63,17 @@ def ask_create(path: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def open_with_progress(opener: Any) -> App:
+    """A schema migration is due: run it on a worker behind a progress dialog."""
+    from .migration_dialog import open_with_progress as run_migration
+
+    return run_migration(opener)
+
+
 def main(argv: list[str] | None = None) -> int:
     from app.cli import main as cli_main
 
-    return cli_main(argv, launch_gui=run, ask_create=ask_create)
+    return cli_main(argv, launch_gui=run, ask_create=ask_create, open_with_progress=open_with_progress)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.bootstrap import App
 from app.services import drafts, orders
-from app.services.dto import Changes, DraftOrderDTO, ListPage, OrderDTO
+from app.services.dto import Changes, DraftOrderDTO, OrderDTO
 from app.services.settings import load_settings
 
 from . import list_filters
@@ -32,6 +32,7 @@ from .fit_text import tooltip_when_cut
 from .models import DraftListModel, IdRole, KindRole
 from .ops import OpRunner
 from .order_view import OrderView
+from .paged_list import PagedListModel, count_text
 from .print_jobs import PrintController
 from .refund import RefundUi
 from .scanner import ScanFilter
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self.refresh_list)
         self.search_box.textEdited.connect(lambda _t: self._search_timer.start())
         self.search_box.returnPressed.connect(self._search_enter)
-        self.list_model = DraftListModel(self)
+        self.list_model = PagedListModel(self, request=self._request_page)
         self.list_view = QTableView(left)
         self.list_view.setObjectName("draftList")
         self.list_view.setAccessibleName("Drafts and orders")
@@ -127,10 +128,14 @@ class MainWindow(QMainWindow):
         self.list_empty.setObjectName("listEmptyLabel")
         self.list_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.list_empty.setStyleSheet("color: palette(mid);")
+        self.list_count = QLabel("", left)
+        self.list_count.setObjectName("listCountLabel")
+        self.list_model.countChanged.connect(lambda n, total: self.list_count.setText(count_text(n, total)))
         lay.addWidget(self.filter_combo)
         lay.addWidget(self.search_box)
         lay.addWidget(self.list_view, 1)
         lay.addWidget(self.list_empty)
+        lay.addWidget(self.list_count)
 
         self.stack = QStackedWidget(split)
         self.empty = QLabel(EMPTY_TEXT, self.stack)
@@ -251,12 +256,16 @@ class MainWindow(QMainWindow):
         self.filter_combo.setCurrentIndex(self.filter_combo.findData(name))
 
     def refresh_list(self) -> None:
-        name, q, app = self.current_filter(), self.search_box.text().strip() or None, self.app
-        self.ops.query("list", lambda: list_filters.list_for(name, q, app.uow), self._show_list)
+        """The first page of the view; the model reads more as the list scrolls (ui/paged_list.py)."""
+        srcs = list_filters.sources(self.current_filter(), self.search_box.text().strip() or None, self.app.uow)
+        self.ops.query("list", lambda: list_filters.fetch_page(srcs), lambda p: self._show_list(srcs, p))
 
-    def _show_list(self, page: ListPage) -> None:
+    def _request_page(self, fn: Any, done: Any, failed: Any) -> None:
+        self.ops.query("list-more", fn, done, lambda _exc: failed() or False)
+
+    def _show_list(self, srcs: tuple[list_filters.Source, ...], page: list_filters.Page) -> None:
         selected = self._selected_id()
-        self.list_model.set_entries(page.entries)
+        self.list_model.start(srcs, page)
         self.list_empty.setVisible(not page.entries)
         self.list_empty.setText("No matches." if self.search_box.text().strip() else
                                 list_filters.EMPTY.get(self.current_filter(), "Nothing here yet."))

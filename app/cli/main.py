@@ -112,10 +112,13 @@ def _load_extensions() -> None:
 
 
 AskCreate = Callable[[str], bool]
+# open_with_progress(opener): the window runs opener(listener) on a worker while it shows the
+# progress of a schema migration (ui/migration_dialog.py); only asked when one is due.
+OpenWithProgress = Callable[[Callable[[Any], "App"]], "App"]
 
 
 def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[App], int] | None,
-            ask_create: AskCreate | None = None) -> int:
+            ask_create: AskCreate | None = None, open_with_progress: OpenWithProgress | None = None) -> int:
     # The window is injected by ui.launcher (the console entry point): the core never imports Qt.
     if launch_gui is None:
         raise RuntimeError("the window is not available from this entry point; run `tilldesk` or `python -m ui`")
@@ -128,7 +131,18 @@ def cmd_gui(args: argparse.Namespace, launch_gui: Callable[[App], int] | None,
         if ask_create is None or not args.db or not args.db.strip() or not ask_create(args.db):
             raise
         db, create = args.db, True
-    return launch_gui(start(db, demo=True if args.demo else None, create=create))
+    demo = True if args.demo else None
+
+    def opener(progress: Any = None) -> App:
+        return start(db, demo=demo, create=create, progress=progress)
+
+    if open_with_progress is not None:
+        from app.bootstrap import default_db_path
+        from app.persistence.db import migration_due
+
+        if migration_due(db or default_db_path()) is not None:
+            return launch_gui(open_with_progress(opener))
+    return launch_gui(opener())
 
 
 def _output_failed(exc: OutputFailed) -> NoReturn:
@@ -146,7 +160,7 @@ def _output_failed(exc: OutputFailed) -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] | None = None,
-         ask_create: AskCreate | None = None) -> int:
+         ask_create: AskCreate | None = None, open_with_progress: OpenWithProgress | None = None) -> int:
     _load_extensions()
     argv = list(sys.argv[1:] if argv is None else argv)
     from app.domain.errors import DomainError
@@ -164,7 +178,7 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] 
 
             return self_test()
         if not getattr(args, "command", None):
-            return cmd_gui(args, launch_gui, ask_create)
+            return cmd_gui(args, launch_gui, ask_create, open_with_progress)
         result = args.func(args)
         return int(result or 0)
     except BadInput as exc:

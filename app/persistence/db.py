@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sqlite3
@@ -65,6 +66,63 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def due_revisions(current: str | None) -> list[str]:
+    """The revisions an upgrade from ``current`` (None: an empty file) applies, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head() or ""
+    return [r.revision for r in reversed(list(script.iterate_revisions(head, current or "base")))]
+
+
+def migration_due(path: str | os.PathLike[str]) -> str | None:
+    """The schema revision of an existing Tilldesk file that opening it would migrate, else None
+    (up to date, new or empty, or unreadable: open_database says why). A cheap read, no alembic:
+    the window asks it before deciding to show the migration's progress."""
+    p = Path(path).expanduser()
+    try:
+        if not p.is_file() or p.stat().st_size == 0:
+            return None
+        con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return None if row is None or row[0] == SCHEMA_HEAD else str(row[0])
+
+
+def _relay(listener: Any, step: Any) -> Any:
+    def report(done: int, total: int) -> None:
+        listener(dataclasses.replace(step, done=done, total=total))
+    return report
+
+
+def _upgrade(engine: Engine, current: str | None, listener: Any, backup: Path | None) -> None:
+    """All due revisions in ONE transaction (SQLite's DDL is transactional: a failure leaves the
+    file as it was), one alembic step per revision so the listener hears of each."""
+    from alembic import command
+
+    from . import migration_progress as mp
+
+    due = due_revisions(current)
+    shown = str(backup) if backup else None
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        for i, rev in enumerate(due):
+            if listener is not None:
+                listener(mp.Progress(rev, i, len(due), backup=shown))
+                mp.report = _relay(listener, mp.Progress(rev, i, len(due), backup=shown))
+            try:
+                command.upgrade(cfg, rev)
+            finally:
+                mp.report = mp._nobody
+        if listener is not None:
+            listener(mp.Progress(due[-1] if due else SCHEMA_HEAD, len(due), len(due), backup=shown))
 
 
 def _known_revisions() -> set[str]:
@@ -207,7 +265,10 @@ def _mark(engine: Engine) -> None:
             conn.rollback()
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True, create: bool = True) -> Database:
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True, create: bool = True,
+                  progress: Any = None) -> Database:
+    """``progress``: a ``migration_progress.Listener`` told of each revision a migration applies
+    (called on this thread; the window's dialog runs this on a worker and relays it)."""
     if not str(path).strip():
         raise DatabaseMissing("the database path is empty")
     path = Path(path).expanduser().resolve()
@@ -242,16 +303,13 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True, create:
         if existed:
             backup_path = _backup(path, current)
             log.info("backed up %s to %s before migrating %s -> %s", path, backup_path, current, head)
-        from alembic import command
-
-        cfg = _alembic_config()
         try:
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            _upgrade(engine, current, progress, backup_path)
         except Exception as exc:
             engine.dispose()
-            raise DatabaseError(f"upgrading {path} failed and was rolled back: {exc}") from exc
+            kept = f"; the backup taken before it is kept: {backup_path}" if backup_path else ""
+            raise DatabaseError(f"upgrading {path} failed and was rolled back, so the file is as it was "
+                                f"({exc.__class__.__name__}: {getattr(exc, 'orig', exc)}){kept}") from exc
     _mark(engine)
     factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
     return Database(path=path, engine=engine, session_factory=factory, backup_path=backup_path)

@@ -1,24 +1,41 @@
-"""How far a long migration has come: a module-level hook the start-up code may set.
+"""How far a schema migration at start-up has got, for whoever shows it (the window's dialog).
 
-A migration that rewrites much data (0007 indexes every order's search text: a year of a busy
-till is a million rows) calls `report(done, total)` as it goes; the window shows it in its
-start-up screen. Without a hook set, reporting costs nothing."""
+The start-up reports each revision as it begins (``Progress.index`` of ``Progress.count``). A long
+migration may also report inside its revision by calling the module-level ``report(done, total)``
+(for instance every 10,000 rows copied); looked up at call time, so write it as
+``migration_progress.report(done, total)`` after ``from app.persistence import migration_progress``.
+Outside a migration that the start-up watches, ``report`` does nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-Progress = Callable[[int, int], None]
-
-_hook: Progress | None = None
+from dataclasses import dataclass
 
 
-def set_hook(hook: Progress | None) -> None:
-    """Set (or clear with None) the callable that hears `progress(done, total)`."""
-    global _hook
-    _hook = hook
+@dataclass(frozen=True, slots=True)
+class Progress:
+    revision: str  # the revision being applied (the head once all are done)
+    index: int  # how many of the due revisions are finished
+    count: int  # how many revisions are due
+    done: int = 0  # within the revision, as the migration reported it (0 of 0: nothing reported)
+    total: int = 0
+    backup: str | None = None  # the copy of the file taken before migrating, kept whatever happens
+
+    @property
+    def fraction(self) -> float:
+        """0.0 to 1.0 over the whole migration (a display figure, never money)."""
+        if self.count <= 0:
+            return 1.0
+        inner = min(self.done / self.total, 1.0) if self.total > 0 else 0.0
+        return min((self.index + inner) / self.count, 1.0)
 
 
-def report(done: int, total: int) -> None:
-    if _hook is not None:
-        _hook(done, total)
+Report = Callable[[int, int], None]
+Listener = Callable[[Progress], None]
+
+
+def _nobody(done: int, total: int) -> None:
+    return None
+
+
+report: Report = _nobody

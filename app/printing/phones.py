@@ -4,8 +4,6 @@ other the international way ('+48 12 345 67 89'). Text that is no phone number s
 
 from __future__ import annotations
 
-import phonenumbers
-
 
 def format_phone(raw: str | None, home_country: str | None = None) -> str:
     """`raw` for display; `home_country` is the shop's ISO 3166-1 alpha-2 code ('US')."""
@@ -13,6 +11,8 @@ def format_phone(raw: str | None, home_country: str | None = None) -> str:
     if not text:
         return ""
     home = (home_country or "").strip().upper() or None
+    import phonenumbers  # on first use: its metadata is not needed for the first frame
+
     try:
         number = phonenumbers.parse(text, home)
     except phonenumbers.NumberParseException:

@@ -9,8 +9,6 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import phonenumbers
-import pycountry
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from app.domain.draft_order import MAX_QUANTITY
@@ -108,11 +106,15 @@ class Command(BaseModel):
 
 
 def _country(code: str) -> Any:
+    import pycountry  # on first use: a third of the start-up's imports otherwise
+
     return pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
 
 
 def normalize_province(country_code: str, province: str) -> str:
     """ISO 3166-2 in lower case as Medusa stores it ('us-ny'); accepts 'NY', 'US-NY' or 'New York'."""
+    import pycountry
+
     country = country_code.upper()
     subdivisions: list[Any] = list(pycountry.subdivisions.get(country_code=country) or [])  # type: ignore[no-untyped-call]
     p = province.strip()
@@ -125,6 +127,8 @@ def normalize_province(country_code: str, province: str) -> str:
 
 
 def normalize_phone(phone: str, country_code: str | None) -> str:
+    import phonenumbers  # on first use: not needed for the first frame
+
     try:
         num = phonenumbers.parse(phone, (country_code or "").upper() or None)
     except phonenumbers.NumberParseException:

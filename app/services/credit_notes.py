@@ -7,17 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain import clock
 from app.domain.permissions import GuardedAction
 from app.domain.refunds import Refund
 from app.printing.archive import ArchiveExistsError, archive_pdf
-from app.printing.pdf_credit_note import (
-    CreditNoteDocument,
-    CreditNoteLine,
-    render_credit_note_a4,
-    render_credit_note_receipt,
-)
 
 from . import audit, guard
 from .context import UnitOfWork
@@ -25,6 +20,9 @@ from .dto import OrderDTO
 from .dto_builders import order_dto
 from .invoices import TENDER_LABELS, _shop
 from .settings import TillSettings, load_settings
+
+if TYPE_CHECKING:  # reportlab loads on the first credit note, not with the window
+    from app.printing.pdf_credit_note import CreditNoteDocument
 
 KINDS = ("a4", "receipt")
 ARCHIVE_KIND = {"a4": "credit-note", "receipt": "credit-note-receipt"}
@@ -46,6 +44,8 @@ def print_kind(kind: str, number: str) -> str:
 
 def credit_note_document(refund: Refund, order: OrderDTO, settings: TillSettings,
                          copy_number: int = 0) -> CreditNoteDocument:
+    from app.printing.pdf_credit_note import CreditNoteDocument, CreditNoteLine
+
     titles = {i.id: i.title for i in order.items}
     lines = [CreditNoteLine(title=titles.get(x.line_id, x.line_id), quantity=x.quantity, amount=x.amount)
              for x in refund.lines]
@@ -72,6 +72,8 @@ def credit_note_document(refund: Refund, order: OrderDTO, settings: TillSettings
 def render(doc: CreditNoteDocument, kind: str) -> bytes:
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}: use a4 or receipt")
+    from app.printing.pdf_credit_note import render_credit_note_a4, render_credit_note_receipt
+
     return render_credit_note_a4(doc) if kind == "a4" else render_credit_note_receipt(doc)
 
 

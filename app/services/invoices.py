@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import pycountry
-
 from app.domain import clock
 from app.domain.address import Address
 from app.domain.address_format import PostalAddress, address_lines
@@ -26,7 +24,6 @@ from app.printing.document import (
     TenderLine,
 )
 from app.printing.phones import format_phone
-from app.printing.render import render_invoice_a4, render_receipt
 
 from . import guard
 from .audit import record as audit_record
@@ -52,11 +49,15 @@ class PrintedDocument:
 def _province_name(code: str) -> str:
     if "-" not in code:
         return ""
+    import pycountry
+
     sub = pycountry.subdivisions.get(code=code.upper())  # type: ignore[no-untyped-call]
     return str(sub.name) if sub is not None else ""
 
 
 def _country_name(code: str | None) -> str:
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=code.upper()) if code else None
     return str(getattr(country, "name", "")) if country else ""
 
@@ -140,6 +141,9 @@ def invoice_document(order: OrderDTO, settings: TillSettings, copy_number: int =
 def render(doc: InvoiceDocument, kind: str) -> bytes:
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}: use a4 or receipt")
+    # reportlab on the first print, not at start-up (it is most of the printing's import time)
+    from app.printing.render import render_invoice_a4, render_receipt
+
     return render_invoice_a4(doc) if kind == "a4" else render_receipt(doc)
 
 

@@ -19,7 +19,6 @@ from .context import UnitOfWork, UowFactory
 from .dto import ListEntryDTO, ListPage
 from .dto_builders import customer_name, rules_of
 from .errors import parse
-from .snapshot import totals_from_dict
 
 # Filters of the window's list, also usable from the CLI.
 FILTERS = ("open_drafts", "paid_today", "all_orders", "not_synced", "all_drafts")
@@ -62,10 +61,12 @@ def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
         regions = {x.id: x for x in uow.catalog.regions()}
         rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
         rules = rules_of(uow)
+        paid = uow.orders.totals_of([d.order_id for d in drafts if d.order_id])
         entries = []
         for d in drafts:
             if d.order_id:
-                total = totals_from_dict(uow.orders.totals_snapshot(d.order_id))[0].total
+                snapshot = paid.get(d.order_id) or uow.orders.totals_snapshot(d.order_id)
+                total = Decimal(str(snapshot["total"]))
             elif d.region_id in regions:
                 total = price_draft(d, regions[d.region_id], rates, promos, strict=False,
                                     rules=rules).totals.total
@@ -89,14 +90,15 @@ def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
                                          end=_as_utc(query.created_to, end=True, field="created_to"),
                                          sync_states=query.sync_state, limit=query.limit, offset=query.offset)
         outbox = uow.outbox.for_orders([o.id for o, _ in found])
+        drafts = uow.drafts.many([o.draft_order_id for o, _ in found])
         entries = []
         for o, totals in found:
-            draft = uow.drafts.get(o.draft_order_id)
+            draft = drafts.get(o.draft_order_id) or uow.drafts.get(o.draft_order_id)
             ob = outbox.get(o.id)
             entries.append(ListEntryDTO(
                 kind="order", id=o.id, display_id=o.display_id, status=o.status.value,
                 customer_name=customer_name(uow, draft), email=o.email, phone=_phone(draft),
-                total=totals_from_dict(totals)[0].total, currency_code=o.currency_code, created_at=o.created_at,
+                total=Decimal(str(totals["total"])), currency_code=o.currency_code, created_at=o.created_at,
                 invoice_number=o.invoice_number, payment_status=o.payment_status.value,
                 sync_state=ob.state if ob else None, item_count=sum(i.quantity for i in draft.items)))
         return ListPage(entries=tuple(entries), count=count)

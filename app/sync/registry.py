@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.sync.config import DEFAULT_KIND, BackendConfig
 from app.sync.errors import UnknownBackendKind
 from app.sync.ports import Backend
+
+if TYPE_CHECKING:  # httpx loads with a backend's package, not with the window
+    import httpx
 
 __all__ = ["BackendFactory", "register", "kinds", "open_backend", "DEFAULT_KIND"]
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import os
 
-import keyring
-import keyring.errors
-
 from app.sync.config import normalize_base_url
 from app.sync.errors import ApiKeyMissing, BackendError, NoKeyringAvailable
 
@@ -51,6 +48,9 @@ def _env_key() -> str | None:
 
 def _backend():
     """The active keyring backend, refusing missing or plaintext ones."""
+    import keyring  # when a key is first asked for: not on the way to the first frame
+    import keyring.errors
+
     try:
         backend = keyring.get_keyring()
     except keyring.errors.KeyringError as exc:  # pragma: no cover - depends on the OS
@@ -63,6 +63,8 @@ def _backend():
 
 
 def _call(fn, *args):
+    import keyring.errors
+
     try:
         return fn(*args)
     except keyring.errors.NoKeyringError as exc:
@@ -123,6 +125,8 @@ def set_api_key(url: str, key: str) -> None:
 
 def delete_api_key(url: str) -> bool:
     """Forget the stored key. Returns False when there was none. The environment is not touched."""
+    import keyring.errors
+
     user = normalize_base_url(url)
     backend = _backend()
     try:

@@ -30,6 +30,13 @@ class SqlDraftRepository(SqlRepository):
     def get(self, draft_id: str) -> DraftOrder:
         return m.draft(self._row(draft_id))
 
+    def many(self, draft_ids: list[str]) -> dict[str, DraftOrder]:
+        """The drafts of a list page in one query (and one per relation), not one query each."""
+        if not draft_ids:
+            return {}
+        stmt = select(r.DraftOrderRow).where(r.DraftOrderRow.id.in_(draft_ids)).options(*_LOAD)
+        return {row.id: m.draft(row) for row in self.s.scalars(stmt)}
+
     def by_display_id(self, display_id: int) -> DraftOrder:
         row_id = self.s.scalar(select(r.DraftOrderRow.id).where(r.DraftOrderRow.display_id == display_id))
         if row_id is None:
@@ -78,7 +85,9 @@ class SqlDraftRepository(SqlRepository):
         if end:
             where.append(r.DraftOrderRow.created_at < end)
         count = self.s.scalar(select(func.count()).select_from(r.DraftOrderRow).where(*where)) or 0
-        stmt = (select(r.DraftOrderRow).where(*where).order_by(r.DraftOrderRow.created_at.desc())
+        # The id breaks ties, so paging by offset never shows a row twice or skips one.
+        stmt = (select(r.DraftOrderRow).where(*where)
+                .order_by(r.DraftOrderRow.created_at.desc(), r.DraftOrderRow.id.desc())
                 .limit(limit).offset(offset)
                 .options(*_LOAD))
         return [m.draft(x) for x in self.s.scalars(stmt)], count

@@ -29,6 +29,13 @@ class SqlOrderRepository(SqlRepository):
     def totals_snapshot(self, order_id: str) -> dict[str, Any]:
         return dict(self._row(order_id).totals)
 
+    def totals_of(self, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The frozen totals of a list page's orders in one query."""
+        if not order_ids:
+            return {}
+        stmt = select(r.OrderRow.id, r.OrderRow.totals).where(r.OrderRow.id.in_(order_ids))
+        return {row_id: dict(totals) for row_id, totals in self.s.execute(stmt)}
+
     def by_display_id(self, display_id: int) -> Order:
         row_id = self.s.scalar(select(r.OrderRow.id).where(r.OrderRow.display_id == display_id))
         if row_id is None:
