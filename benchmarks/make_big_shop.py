@@ -57,14 +57,14 @@ def migrate(path: Path, revision: str) -> float:
             last[0] = time.perf_counter()
             print(f"  migration: {done:,} of {total:,} rows indexed", flush=True)
 
-    migration_progress.set_hook(progress)
+    migration_progress.report = progress
     t0 = time.perf_counter()
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     finally:
-        migration_progress.set_hook(None)
+        migration_progress.report = migration_progress._nobody
         engine.dispose()
     return time.perf_counter() - t0
 

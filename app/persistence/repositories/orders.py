@@ -61,9 +61,10 @@ class SqlOrderRepository(SqlRepository):
     def search(self, *, q: str | None = None, statuses: list[str] | None = None,
                start: datetime | None = None, end: datetime | None = None, sync_states: list[str] | None = None,
                limit: int = 100, offset: int = 0) -> tuple[list[tuple[Order, dict[str, Any]]], int]:
-        """Newest first. Orders are only ever created at this till, in time order, so the rowid
-        order is the creation order: the trigram index (0007) hands its matches over in rowid
-        order and the query stops at `limit`, however many of a million orders match."""
+        """Newest first. A plain listing pages by the indexed created_at (the id breaks ties). A text
+        search takes the trigram index's rowid order instead (0007): orders are only ever created
+        at this till, in time order, so that is the creation order, and the query stops at `limit`
+        however many of a million orders match."""
         q, wanted = display_ids(q)
         expr, short = match_terms(q)
         where: list[Any] = [r.OrderRow.search_text.like(like(w), escape="\\") for w in short]
@@ -85,9 +86,10 @@ class SqlOrderRepository(SqlRepository):
             newest_first = fts.c.rowid.desc()
         else:
             base = select(r.OrderRow.id).where(*where)
-            newest_first = rowid.desc()
+            newest_first = None  # the indexed created_at; the id breaks ties so paging never repeats a row
         count = self._count(base, searched=bool(expr or short))
-        found = list(self.s.scalars(base.order_by(newest_first).limit(limit).offset(offset)))
+        order = (newest_first,) if newest_first is not None else (r.OrderRow.created_at.desc(), r.OrderRow.id.desc())
+        found = list(self.s.scalars(base.order_by(*order).limit(limit).offset(offset)))
         rows = {x.id: x for x in self.s.scalars(select(r.OrderRow).where(r.OrderRow.id.in_(found))
                                                  .options(selectinload(r.OrderRow.payments)))}
         return [(m.order(rows[i]), dict(rows[i].totals)) for i in found], count
