@@ -17,11 +17,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sync.ports import CatalogSource
+from app.sync.ports import CatalogPage, CatalogSource
 from app.sync.store import SyncStore
 
 __all__ = ["PULL_KINDS", "PULL_PASS_KEY", "PullProgress", "PullReport", "CatalogPuller", "CatalogSource"]
@@ -132,35 +134,43 @@ class CatalogPuller:
             log.info("resuming the %s pull at %d", kind, offset)
         else:
             since, offset, high = cursor.get("high"), 0, cursor.get("high")
+        # A pass over everything from the first page sees every id the server has: the id-set
+        # pass for deletions would list them all again.
+        whole = not since and not offset
         ctx = self._context(kind)
         unit = _UNIT.get(kind, kind)
         total_units: int | None = None
         if kind == "products" and not since:
             total_units = self.source.variant_count()
         done_units = 0
-        while True:
-            if self.stop():
-                return rep
-            page = self.source.page(kind, since, offset, self.page_size, ctx)
-            offset += len(page.server_ids)
-            if page.newest and (high is None or page.newest > high):
-                high = page.newest
-            finished = not page.server_ids or offset >= page.count
-            self.store.upsert_page(kind, page.records, {"since": since, "offset": offset, "high": high,
-                                                        "complete": False})
-            rep.fetched += len(page.server_ids)
-            rep.fetched_ids += page.server_ids
-            done_units += page.units
-            if kind == "products":
-                if total_units is None and finished:
-                    total_units = done_units
-            else:
-                total_units = page.count
-            self.progress(PullProgress(kind, done_units, total_units, unit))
-            if finished:
-                break
+        pages = _Prefetch(self.source, kind, since, offset, self.page_size, ctx, self.stop)
+        try:
+            for page in pages:
+                if self.stop():
+                    return rep
+                offset += len(page.server_ids)
+                if page.newest and (high is None or page.newest > high):
+                    high = page.newest
+                finished = not page.server_ids or offset >= page.count
+                self.store.upsert_page(kind, page.records, {"since": since, "offset": offset, "high": high,
+                                                            "complete": False})
+                rep.fetched += len(page.server_ids)
+                rep.fetched_ids += page.server_ids
+                done_units += page.units
+                if kind == "products":
+                    if total_units is None and finished:
+                        total_units = done_units
+                else:
+                    total_units = page.count
+                self.progress(PullProgress(kind, done_units, total_units, unit))
+                if finished:
+                    break
+        finally:
+            pages.close()
+        if self.stop():
+            return rep
         # Mirror deletions: compare the full id sets (the incremental list cannot show them).
-        keep = self.source.ids(kind)
+        keep = set(rep.fetched_ids) if whole else self.source.ids(kind)
         if kind == "customers":
             mapping = ctx["customer_ids"]
             keep = {mapping.get(i, i) for i in keep}
@@ -168,3 +178,56 @@ class CatalogPuller:
         self.store.set_cursor(kind, {"since": None, "offset": 0, "high": high, "complete": True})
         rep.complete = True
         return rep
+
+
+class _Prefetch:
+    """The pages of one kind, each fetched by a helper thread while the page before it is
+    written: the wait for the server and the SQLite writes overlap. At most one page waits in
+    the queue, so memory stays at about two pages whatever the catalog's size. A failed fetch
+    is raised to the consumer at the page it failed on (the pages before it are written)."""
+
+    def __init__(self, source: CatalogSource, kind: str, since: str | None, offset: int, limit: int,
+                 ctx: dict[str, Any], stop: Callable[[], bool]) -> None:
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        self._closed = threading.Event()
+        self._args = (source, kind, since, offset, limit, ctx, stop)
+        self._thread = threading.Thread(target=self._run, name=f"pull-{kind}", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        while not self._closed.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        source, kind, since, offset, limit, ctx, stop = self._args
+        try:
+            while not self._closed.is_set() and not stop():
+                page = source.page(kind, since, offset, limit, ctx)
+                if not self._put(("page", page)):
+                    return
+                offset += len(page.server_ids)
+                if not page.server_ids or offset >= page.count:
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            self._put(("error", exc))
+            return
+        self._put(("end", None))
+
+    def __iter__(self) -> Iterator[CatalogPage]:
+        while True:
+            what, value = self._queue.get()
+            if what == "page":
+                yield value
+            elif what == "error":
+                raise value
+            else:
+                return
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join()
