@@ -128,47 +128,34 @@ class CatalogPuller:
     def _pull_kind(self, kind: str) -> KindReport:
         rep = KindReport()
         cursor = self.store.cursor(kind)
-        if cursor.get("offset") and not cursor.get("complete"):
-            since, offset, high = cursor.get("since"), int(cursor["offset"]), cursor.get("high")
-            rep.resumed = True
-            log.info("resuming the %s pull at %d", kind, offset)
-        else:
-            since, offset, high = cursor.get("high"), 0, cursor.get("high")
-        # A pass over everything from the first page sees every id the server has: the id-set
-        # pass for deletions would list them all again.
-        whole = not since and not offset
         ctx = self._context(kind)
-        unit = _UNIT.get(kind, kind)
         total_units: int | None = None
+        if cursor.get("offset") and not cursor.get("complete"):
+            since, high = cursor.get("since"), cursor.get("high")
+            rep.resumed = True
+            log.info("resuming the %s pull at %d", kind, int(cursor["offset"]))
+            # Step back one page: records the server deleted meanwhile shift the list to the
+            # left, and the page before the kept offset must still hold the last id written.
+            last_id, offset = cursor.get("last_id"), int(cursor["offset"])
+            walk = _Walk(since, max(0, offset - self.page_size) if last_id else offset, high, last_id,
+                         int(cursor.get("units") or 0))
+        else:
+            since = cursor.get("high")
+            walk = _Walk(since, 0, since, None, 0)
         if kind == "products" and not since:
             total_units = self.source.variant_count()
-        done_units = 0
-        pages = _Prefetch(self.source, kind, since, offset, self.page_size, ctx, self.stop)
-        try:
-            for page in pages:
-                if self.stop():
-                    return rep
-                offset += len(page.server_ids)
-                if page.newest and (high is None or page.newest > high):
-                    high = page.newest
-                finished = not page.server_ids or offset >= page.count
-                self.store.upsert_page(kind, page.records, {"since": since, "offset": offset, "high": high,
-                                                            "complete": False})
-                rep.fetched += len(page.server_ids)
-                rep.fetched_ids += page.server_ids
-                done_units += page.units
-                if kind == "products":
-                    if total_units is None and finished:
-                        total_units = done_units
-                else:
-                    total_units = page.count
-                self.progress(PullProgress(kind, done_units, total_units, unit))
-                if finished:
-                    break
-        finally:
-            pages.close()
-        if self.stop():
+        whole = not since and walk.offset == 0
+        while True:
+            outcome = self._walk(kind, walk, rep, ctx, total_units)
+            if outcome != "moved":
+                break
+            # More records went than a page: start the kind again rather than skip some.
+            log.info("the %s list moved under the resumed pull: starting it again", kind)
+            walk, whole = _Walk(since, 0, walk.high, None, 0), not since
+            rep.fetched, rep.fetched_ids = 0, []
+        if outcome == "stopped" or self.stop():
             return rep
+        high = walk.high
         # Mirror deletions: compare the full id sets (the incremental list cannot show them).
         keep = set(rep.fetched_ids) if whole else self.source.ids(kind)
         if kind == "customers":
@@ -178,6 +165,68 @@ class CatalogPuller:
         self.store.set_cursor(kind, {"since": None, "offset": 0, "high": high, "complete": True})
         rep.complete = True
         return rep
+
+    def _walk(self, kind: str, w: _Walk, rep: KindReport, ctx: dict[str, Any], total_units: int | None) -> str:
+        """Page through ``kind`` from ``w.offset``, writing each page with its cursor. Returns
+        "done", "stopped" or "moved" (a resumed walk found the list shifted past its last id)."""
+        unit = _UNIT.get(kind, kind)
+        check = w.last_id if w.offset else None
+        pages = _Prefetch(self.source, kind, w.since, w.offset, self.page_size, ctx, self.stop)
+        try:
+            for page in pages:
+                if self.stop():
+                    return "stopped"
+                fresh_ids = page.server_ids
+                units = page.units
+                if check is not None:
+                    if not page.server_ids or min(page.server_ids) > check:
+                        return "moved"
+                    fresh_ids = [i for i in page.server_ids if i > check]
+                    units = _units(kind, page, check)
+                    check = None
+                w.offset += len(page.server_ids)
+                if page.newest and (w.high is None or page.newest > w.high):
+                    w.high = page.newest
+                finished = not page.server_ids or w.offset >= page.count
+                w.units += units
+                if page.server_ids:
+                    w.last_id = max(page.server_ids)
+                self.store.upsert_page(kind, page.records, {
+                    "since": w.since, "offset": w.offset, "high": w.high, "complete": False,
+                    "last_id": w.last_id, "units": w.units})
+                rep.fetched += len(fresh_ids)
+                rep.fetched_ids += fresh_ids
+                if kind == "products":
+                    if total_units is None and finished:
+                        total_units = w.units
+                else:
+                    total_units = page.count
+                # Records deleted on the server after being counted would lift it past the total.
+                done = w.units if total_units is None else min(w.units, total_units)
+                self.progress(PullProgress(kind, done, total_units, unit))
+                if finished:
+                    return "done"
+            return "stopped" if self.stop() else "done"
+        finally:
+            pages.close()
+
+
+@dataclass
+class _Walk:
+    """Where a walk through one kind's pages stands (what its cursor keeps)."""
+
+    since: str | None
+    offset: int
+    high: str | None
+    last_id: str | None
+    units: int
+
+
+def _units(kind: str, page: CatalogPage, after: str) -> int:
+    """The progress units of the records of ``page`` whose id sorts after ``after``."""
+    if kind == "products":
+        return sum(len(r.get("variants") or []) for r in page.records if str(r["id"]) > after)
+    return sum(1 for i in page.server_ids if i > after)
 
 
 class _Prefetch:
