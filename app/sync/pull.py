@@ -26,7 +26,8 @@ from typing import Any
 from app.sync.ports import CatalogPage, CatalogSource
 from app.sync.store import SyncStore
 
-__all__ = ["PULL_KINDS", "PULL_PASS_KEY", "PullProgress", "PullReport", "CatalogPuller", "CatalogSource"]
+__all__ = ["PULL_KINDS", "PULL_PASS_KEY", "PULL_PAGE_SIZE_KEY", "PullProgress", "PullReport", "PullSettingError",
+           "CatalogPuller", "CatalogSource", "page_size_from_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,24 @@ PULL_KINDS = ("regions", "tax_rates", "sales_channels", "shipping_options", "pro
 
 #: Setting holding the kinds the pass under way has finished (absent: no pass under way).
 PULL_PASS_KEY = "sync_pull_pass"
+
+#: Setting: records per page of the pull (default 100; Medusa's lists take up to 1,000).
+PULL_PAGE_SIZE_KEY = "sync_pull_page_size"
+DEFAULT_PULL_PAGE_SIZE = 100
+
+
+class PullSettingError(ValueError):
+    """A pull setting has a value the sync cannot use; the message names it."""
+
+
+def page_size_from_settings(store: SyncStore) -> int:
+    value = store.setting(PULL_PAGE_SIZE_KEY)
+    if value is None:
+        return DEFAULT_PULL_PAGE_SIZE
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise PullSettingError(f"{PULL_PAGE_SIZE_KEY}: must be a whole number from 1 to 1000, not {value!r}")
+    return value
+
 
 _UNIT = {"products": "variants", "tax_rates": "tax rates", "sales_channels": "sales channels",
          "shipping_options": "shipping options"}
