@@ -55,3 +55,37 @@ def test_a_resume_fetches_only_from_the_kept_page_and_counts_on(store):
     assert report.kinds["products"].fetched == 20
     assert [p.message for p in seen] == ["30 of 50 variants", "40 of 50 variants", "50 of 50 variants"]
     assert store.local_ids("products") == {p["id"] for p in source.products}
+
+
+@pytest.mark.parametrize("bad", [0, 1001, "50", 2.5, True])
+def test_a_bad_page_size_setting_stops_the_round_naming_it(store, bad):
+    from app.sync.pull import PULL_PAGE_SIZE_KEY
+    from app.sync.worker import SyncRunner
+
+    source = PagedSource(5)
+    store.set_setting(PULL_PAGE_SIZE_KEY, bad)
+    runner = SyncRunner(store, lambda: object(), source_factory=lambda b: MedusaV2Catalog(source), auto_push=False)
+    report = runner.run_once(pull=True, push=False, force=True)
+    assert report.error == f"sync_pull_page_size: must be a whole number from 1 to 1000, not {bad!r}"
+    assert source.calls == [] and store.local_ids("products") == set()
+
+
+class ProductsOnly(PagedSource):
+    def page(self, kind, since, offset, limit):
+        return super().page(kind, since, offset, limit) if kind == "products" else ([], 0)
+
+    def ids(self, kind):
+        return super().ids(kind) if kind == "products" else set()
+
+
+def test_the_page_size_setting_sets_the_rounds_pages(store):
+    from app.sync.pull import PULL_PAGE_SIZE_KEY
+    from app.sync.worker import SyncRunner
+
+    source = ProductsOnly(25)
+    store.set_setting(PULL_PAGE_SIZE_KEY, 7)
+    runner = SyncRunner(store, lambda: object(), source_factory=lambda b: MedusaV2Catalog(source), auto_push=False)
+    report = runner.run_once(pull=True, push=False, force=True)
+    assert report.error is None, report.error
+    assert [c[2] for c in source.calls if c[0] == "products"] == [0, 7, 14, 21]
+    assert store.local_ids("products") == {p["id"] for p in source.products}
