@@ -26,7 +26,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -125,19 +124,22 @@ def cli_pull(base_url: str, api_key: str, tmp: Path) -> tuple[float, int]:
     cmd = [sys.executable, "-m", "ui.launcher", "--db", str(db), "--create"]
     subprocess.run([*cmd, "backend", "set", "--url", base_url], env=env, check=True, cwd=ROOT,
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # The child reports its own peak (ru_maxrss of a finished child mixes in earlier children).
+    code = ("import atexit, resource, sys; atexit.register(lambda: sys.stderr.write("
+            "f'\\nmaxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')); "
+            "from app.cli import main; sys.exit(main(sys.argv[1:]))")
+    cmd = [sys.executable, "-c", code, "--db", str(db)]
     t = time.monotonic()
     proc = subprocess.run([*cmd, "sync", "--once", "--pull-only"], env=env, cwd=ROOT, text=True,
                           capture_output=True)
     took = time.monotonic() - t
     lines = [x for x in proc.stderr.replace("\r", "\n").splitlines() if x.strip()]
-    shown = lines[:3] + (["  ..."] if len(lines) > 6 else []) + lines[-3:]
+    shown = lines[:3] + (["  ..."] if len(lines) > 7 else []) + lines[-4:-1]
     print("  progress lines: " + str(len(lines)) + "\n  " + "\n  ".join(shown))
     print("  " + proc.stdout.strip().replace("\n", "\n  "))
     if proc.returncode:
         raise SystemExit(f"tilldesk sync --once failed ({proc.returncode})")
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return took, rss if rss > before else -1
+    return took, int(lines[-1].split()[-1]) if lines and lines[-1].startswith("maxrss ") else -1
 
 
 def main() -> int:
@@ -176,9 +178,10 @@ def main() -> int:
             print(f"round {i + 1}: bare {bare[-1]:.2f} s ({n_bare:,} variants), Tilldesk {s:.2f} s "
                   f"({n_local:,} variants) -> x{s / bare[-1]:.2f}", flush=True)
             assert n_local == n_bare, (n_local, n_bare)
-        b, o = sorted(bare)[len(bare) // 2], sorted(ours)[len(ours) // 2]
-        print(f"pull {n_bare:,} variants, page {args.page_size}: Tilldesk {o:.2f} s, bare paging {b:.2f} s "
-              f"-> ratio x{o / b:.2f} (median of {args.rounds})", flush=True)
+        if args.rounds:
+            b, o = sorted(bare)[len(bare) // 2], sorted(ours)[len(ours) // 2]
+            print(f"pull {n_bare:,} variants, page {args.page_size}: Tilldesk {o:.2f} s, bare paging {b:.2f} s "
+                f"-> ratio x{o / b:.2f} (median of {args.rounds})", flush=True)
         if args.cli:
             s, rss = cli_pull(base_url, api_key, tmp)
             print(f"command line first pull of everything: {s:.1f} s, peak RSS {rss / 1024:.0f} MB", flush=True)
