@@ -25,7 +25,7 @@ from app.sync.errors import BackendError
 from app.sync.line import LineMeter, MeteredBackend, MeteredCatalog, RetryPolicy, RetrySettingError, push_round
 from app.sync.parallel import check_concurrency, push_concurrency, push_round_parallel
 from app.sync.ports import Backend, CatalogSource
-from app.sync.pull import CatalogPuller, PullProgress, PullReport
+from app.sync.pull import CatalogPuller, PullProgress, PullReport, PullSettingError, page_size_from_settings
 from app.sync.registry import open_backend
 from app.sync.secrets import require_api_key
 from app.sync.store import SyncStore, utcnow
@@ -164,7 +164,8 @@ class SyncRunner:
                 backend = self.backend()
                 policy = self.retry_policy or RetryPolicy.from_settings(self.store)
                 workers = self.push_workers or push_concurrency(self.store)
-            except (BackendError, RetrySettingError) as exc:
+                page_size = page_size_from_settings(self.store)
+            except (BackendError, RetrySettingError, PullSettingError) as exc:
                 self._emit(configured=True, last_error=str(exc))
                 report.error = str(exc)
                 return report
@@ -195,7 +196,7 @@ class SyncRunner:
                         failed.append(exc)
                 if due_pull and not (stop is not None and stop()):
                     try:
-                        self._pull(metered, meter, report, full_pull, progress, stop)
+                        self._pull(metered, meter, report, full_pull, progress, stop, page_size)
                     except BackendError as exc:
                         failed.append(exc)
                 report.answered, report.lost, report.retries = meter.ok, meter.lost, meter.retries
@@ -240,13 +241,14 @@ class SyncRunner:
             raise _RoundFailed(failures[-1].error or "")
 
     def _pull(self, backend: Backend, meter: LineMeter, report: RoundReport, full: bool,
-              progress: Callable[[PullProgress], None] | None, stop: Callable[[], bool] | None) -> None:
+              progress: Callable[[PullProgress], None] | None, stop: Callable[[], bool] | None,
+              page_size: int) -> None:
         def on_progress(p: PullProgress) -> None:
             self._emit(progress=p.message)
             if progress is not None:
                 progress(p)
         source = MeteredCatalog(self.source_factory(backend), meter, stop)
-        puller = CatalogPuller(self.store, source, progress=on_progress, stop=stop)
+        puller = CatalogPuller(self.store, source, page_size=page_size, progress=on_progress, stop=stop)
         report.pulled = puller.pull(full=full)
         self._last_pull = self.monotonic()
 

@@ -3,7 +3,7 @@ sales channels, products and variants, shipping options, promotions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, literal_column, or_, select
@@ -12,8 +12,8 @@ from app.domain.catalog import Customer, Promotion, Region, SalesChannel, Shippi
 from app.domain.errors import NotFound
 
 from .. import mapping as m
-from .. import records as rec
 from .. import rows as r
+from . import catalog_bulk as bulk
 from ._base import SqlRepository, fts_table, like, match_terms, matches
 from .customers import SqlCustomerRepository
 
@@ -129,32 +129,19 @@ class SqlCatalogRepository(SqlRepository):
     def upsert(self, kind: str, items: Iterable[dict[str, Any]], *, created_locally: bool = False) -> int:
         """Insert or replace catalog records given in the neutral catalog shape (resources/demo_shop.json)."""
         self.log.catalog()
-        if kind == "customers":
-            customers = SqlCustomerRepository(self.s, self.log)
-
-            def upsert_customer(d: dict[str, Any]) -> None:
-                customers.upsert(d, created_locally=created_locally)
-
-            fn: Callable[[dict[str, Any]], None] = upsert_customer
-        else:
-            fn = getattr(self, f"_upsert_{kind}")
+        if kind in bulk.BULK_KINDS:
+            return bulk.bulk_upsert(self.s, kind, list(items))
+        customers = SqlCustomerRepository(self.s, self.log)
         n = 0
         for item in items:
-            fn(item)
+            customers.upsert(item, created_locally=created_locally)
             n += 1
         return n
 
     def delete_missing(self, kind: str, keep_ids: set[str]) -> int:
         """Remove what the server no longer has (after a full pull)."""
         self.log.catalog()
-        model = _MODELS[kind]
-        q = delete(model).where(model.id.not_in(keep_ids))
-        if model is r.CustomerRow:
-            q = q.where(r.CustomerRow.created_locally.is_(False))
-        if model is r.ProductRow:
-            self.s.execute(delete(r.VariantRow).where(r.VariantRow.product_id.not_in(keep_ids)))
-        res = self.s.execute(q)
-        return res.rowcount or 0  # type: ignore[attr-defined]
+        return bulk.delete_missing(self.s, _MODELS[kind], keep_ids)
 
     def ids(self, kind: str) -> set[str]:
         """The ids of every local record of one kind (the pull compares them with the server's)."""
@@ -167,36 +154,3 @@ class SqlCatalogRepository(SqlRepository):
         self.s.execute(delete(r.PromotionRow).where(
             r.PromotionRow.code.in_([i["code"] for i in items]),
             r.PromotionRow.id.not_in([i["id"] for i in items])))
-
-    def _merge(self, model: type, key: str, values: dict[str, Any]) -> Any:
-        row = self.s.get(model, values[key])
-        if row is None:
-            row = model(**values)
-            self.s.add(row)
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-        return row
-
-    def _upsert_regions(self, d: dict[str, Any]) -> None:
-        self._merge(r.RegionRow, "id", rec.region(d))
-
-    def _upsert_tax_rates(self, d: dict[str, Any]) -> None:
-        self._merge(r.TaxRateRow, "id", rec.tax_rate(d))
-
-    def _upsert_sales_channels(self, d: dict[str, Any]) -> None:
-        self._merge(r.SalesChannelRow, "id", rec.sales_channel(d))
-
-    def _upsert_products(self, d: dict[str, Any]) -> None:
-        prod = self._merge(r.ProductRow, "id", rec.product(d))
-        keep = set()
-        for values in rec.variants(d):
-            keep.add(values["id"])
-            self._merge(r.VariantRow, "id", values)
-        self.s.execute(delete(r.VariantRow).where(r.VariantRow.product_id == prod.id, r.VariantRow.id.not_in(keep)))
-
-    def _upsert_shipping_options(self, d: dict[str, Any]) -> None:
-        self._merge(r.ShippingOptionRow, "id", rec.shipping_option(d))
-
-    def _upsert_promotions(self, d: dict[str, Any]) -> None:
-        self._merge(r.PromotionRow, "id", rec.promotion(d))
