@@ -86,7 +86,7 @@ class SqlCustomerRepository(SqlRepository):
     def local_ids_by_server_id(self) -> dict[str, str]:
         """Customers created at this till and already pushed: server id -> local id."""
         return {sid: lid for lid, sid in self.s.execute(
-            select(r.CustomerRow.id, r.CustomerRow.server_id).where(r.CustomerRow.server_id.is_not(None))).tuples()
+            select(r.CustomerRow.id, r.CustomerRow.server_id).where(r.CustomerRow.server_id.is_not(None)))
             if sid is not None}
 
 def _customer_dict(c: Customer) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class SqlOutboxRepository(SqlRepository):
         if states:
             q = q.where(r.OutboxRow.state.in_(tuple(states)))
         q = q.order_by(r.OutboxRow.created_at, r.OutboxRow.id)
-        return [entry(row, order) for row, order in self.s.execute(q).tuples()]
+        return [entry(row, order) for row, order in self.s.execute(q)]
 
     def due(self, now: datetime, limit: int | None = None) -> list[str]:
         q = (select(r.OutboxRow.id)
