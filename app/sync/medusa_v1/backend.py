@@ -190,8 +190,9 @@ class MedusaV1Backend:
     # -- till codes (app/sync/tills.py): a customer group per code, as on v2 (app/sync/till_claim.py);
     # v1 keeps customer_group.name unique too (a unique index where deleted_at IS NULL).
     def _claim_groups(self, name: str) -> list[dict[str, Any]]:
-        data = self.client.request("GET", "/admin/customer-groups", params={"name[]": name, "limit": 10})
-        return [dict(g) for g in data.get("customer_groups") or [] if g.get("name") == name]
+        # v1 searches group names with q (a substring match: A1 also finds A12), so keep exact names.
+        found = self.client.list_paged("/admin/customer-groups", "customer_groups", {"q": name}, page_size=50)
+        return [dict(g) for g in found if g.get("name") == name]
 
     def _create_claim_group(self, name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
         data = self.client.request("POST", "/admin/customer-groups", body={"name": name, "metadata": dict(metadata)})
