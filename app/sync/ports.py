@@ -23,7 +23,7 @@ from app.sync.errors import BackendError
 if TYPE_CHECKING:  # the store owns the customer record the push reads
     from app.sync.store import CustomerInfo
 
-__all__ = ["Backend", "TillClaims", "TILL_CLAIM_KEY", "CatalogSource", "CatalogPage", "ConnectionCheck",
+__all__ = ["Backend", "TillClaims", "CatalogSource", "CatalogPage", "ConnectionCheck",
            "NeedsAttention", "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund",
            "RemoteMoneyState"]
 
@@ -125,11 +125,6 @@ class CatalogSource(Protocol):
              context: Mapping[str, Any]) -> CatalogPage: ...
     def ids(self, kind: str) -> set[str]: ...
     def variant_count(self) -> int: ...
-
-
-#: The shop server keeps one key per till code in its store's metadata, valued with the id of the
-#: till holding it (``tilldesk_till_A1: till_01…``): one read tells a till whether its code is free.
-TILL_CLAIM_KEY = "tilldesk_till_{code}"
 
 
 @runtime_checkable

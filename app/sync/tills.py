@@ -7,9 +7,9 @@ is complete for the question "did another till push orders with this code?" and 
 one request: Medusa cannot filter orders by metadata (``metadata[...]`` is ignored on v2 and a
 400 on v1), so asking the orders themselves would mean paging through every order of the shop.
 
-Two tills claiming the same code at the same instant both write; the later write wins, and the
-other one sees the winner's id on its next check (every round that has orders to send), before
-it sends anything further."""
+The claim is atomic (app/sync/till_claim.py): a customer group whose unique name is the code.
+Of two tills claiming the same code at the same instant the server lets exactly one create it;
+the other is refused, reads the winner's id, and sends nothing."""
 
 from __future__ import annotations
 

@@ -1,16 +1,20 @@
 """Many tills, one shop, against a real Medusa 2.21.2: four tills, each its own SQLite file and
 its own process, push at once; every order is on the server exactly once, the invoice numbers are
 unique across tills and name their till, each till's code is claimed under its own identity, and
-a fifth till with a code already held is refused without sending anything."""
+a fifth till with a code already held is refused without sending anything. Tills claiming one
+code at the same instant: exactly one wins, and every other one is told who."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.medusa_harness.many_tills import run_tills, seed_facts, server_orders
+from app.sync.config import BackendConfig
+from app.sync.registry import open_backend
+from tests.medusa_harness.many_tills import claim_groups, race_claims, run_tills, seed_facts, server_orders
 from tests.medusa_harness.seed import seed_catalog
 
 pytestmark = pytest.mark.medusa
@@ -38,8 +42,8 @@ def test_four_tills_push_at_once_and_a_shared_code_is_refused(medusa_server, see
         assert all(n.startswith(f"TD-{r['code']}-") for n in r["invoices"])
 
     with medusa_server.client() as http:
-        held = http.get("/admin/stores", params={"fields": "id,metadata"}).json()["stores"][0]["metadata"]
         found = server_orders(http, since)
+        held = claim_groups(http, CODES)
     local_ids = {oid for r in results for oid in r["orders"]}
     per_local = Counter(o["metadata"]["tilldesk_order_id"] for o in found
                         if (o.get("metadata") or {}).get("tilldesk_order_id") in local_ids)
@@ -52,7 +56,7 @@ def test_four_tills_push_at_once_and_a_shared_code_is_refused(medusa_server, see
             by_code.setdefault(meta["tilldesk_till"], set()).add(meta["tilldesk_till_id"])
     assert set(by_code) == set(CODES) and all(len(ids) == 1 for ids in by_code.values())
     for code, ids in by_code.items():
-        assert held[f"tilldesk_till_{code}"] == next(iter(ids))  # the claim is the pushing till's
+        assert held[code] == [next(iter(ids))]  # one claim per code, and it is the pushing till's
 
     # A fifth till, its own file, with a code another till holds: refused, nothing sent.
     [dup], _ = run_tills(tmp_path, url, key, ["B2"], 2, facts)
@@ -60,3 +64,14 @@ def test_four_tills_push_at_once_and_a_shared_code_is_refused(medusa_server, see
     with medusa_server.client() as http:
         again = server_orders(http, since)
     assert not {(o.get("metadata") or {}).get("tilldesk_order_id") for o in again} & set(dup["orders"])
+
+
+@pytest.mark.timeout(600)
+def test_tills_claiming_one_code_at_the_same_instant_agree_on_one_winner(medusa_server) -> None:  # type: ignore[no-untyped-def]
+    code = "R" + secrets.token_hex(2).upper()  # fresh on the shared session server
+    answers, ids = race_claims(lambda: open_backend(BackendConfig(url=medusa_server.base_url, timeout_seconds=60),
+                                                    medusa_server.api_key), code, 6)
+    winners = set(answers.values())
+    assert len(answers) == len(ids) and len(winners) == 1 and winners <= set(ids)  # all agree on one of them
+    with medusa_server.client() as http:
+        assert claim_groups(http, [code]) == {code: [next(iter(winners))]}  # one group on the server

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,48 @@ def run_tills(tmp: Path, url: str, api_key: str, codes: list[str], n: int, facts
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+def claim_groups(http: Any, codes: list[str]) -> dict[str, list[str]]:
+    """code -> the till ids of the server's claim groups for it (app/sync/till_claim.py)."""
+    held: dict[str, list[str]] = {}
+    for code in codes:
+        data = http.get("/admin/customer-groups", params={"name": f"tilldesk-till-{code}",
+                                                           "fields": "id,name,metadata"}).json()
+        held[code] = [(g.get("metadata") or {}).get("tilldesk_till_id") for g in data["customer_groups"]]
+    return held
+
+
+def race_claims(make_backend: Any, code: str, n: int) -> tuple[dict[str, str | None], list[str]]:
+    """``n`` tills, each its own backend (its own connection), check ``code`` read-only, then all
+    claim it at the same instant; returns each till id's answer (the holder it was told) and the ids."""
+    ids = [f"till_race_{i}_{os.urandom(4).hex()}" for i in range(n)]
+    backends = [make_backend() for _ in ids]
+    start = threading.Barrier(n)
+    answers: dict[str, str | None] = {}
+    errors: list[BaseException] = []
+
+    def claim(backend: Any, till_id: str) -> None:
+        try:
+            if backend.till_holder(code) is not None:  # the read-only check claims nothing
+                raise AssertionError(f"{code} was held before any till claimed it")
+            start.wait(timeout=120)
+            answers[till_id] = backend.claim_till(code, till_id)
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=claim, args=(b, i)) for b, i in zip(backends, ids, strict=True)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for b in backends:
+            b.close()
+    if errors:
+        raise errors[0]
+    return answers, ids
 
 
 def server_orders(http: Any, since: str) -> list[dict[str, Any]]:

@@ -44,7 +44,7 @@ class FakeBackend:
         self._seq = itertools.count(1)
         self.display = itertools.count(1001)
         self.catalog: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.store_metadata: dict[str, Any] = {}
+        self.customer_groups: dict[str, dict[str, Any]] = {}  # name -> group: names are unique, as on Medusa
 
     # -- faults
     def fail(self, method: str, mode: str, times: int = 1) -> None:
@@ -221,15 +221,22 @@ class FakeBackend:
         self._after(mode)
         return self._money(order_id)
 
-    def get_store(self) -> dict[str, Any]:
-        self._enter("get_store")
-        return {"id": "store_fake", "metadata": dict(self.store_metadata)}
+    def find_customer_groups(self, name: str) -> list[dict[str, Any]]:
+        self._enter("find_customer_groups")
+        return [dict(self.customer_groups[name])] if name in self.customer_groups else []
 
-    def update_store_metadata(self, store_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
-        mode = self._enter("update_store_metadata")
-        self.store_metadata.update(metadata)  # Medusa merges metadata keys on update
+    def create_customer_group(self, name: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        mode = self._enter("create_customer_group")
+        if name in self.customer_groups:  # Medusa v2's answer to a taken name (seen on the real server)
+            raise MedusaRequestError(400, "invalid_data", f"Customer group with name: {name}, already exists.")
+        group = {"id": self._id("cusgroup"), "name": name, "metadata": dict(metadata)}
+        self.customer_groups[name] = group
         self._after(mode)
-        return {"id": store_id, "metadata": dict(self.store_metadata)}
+        return dict(group)
+
+    def claims(self) -> dict[str, str]:
+        """Test helper: group name -> the till id in its metadata."""
+        return {n: g["metadata"].get("tilldesk_till_id") for n, g in self.customer_groups.items()}
 
     def close(self) -> None:
         pass

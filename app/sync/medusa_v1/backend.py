@@ -16,20 +16,20 @@ Paying twice answers 422 ``duplicate_error``; the draft's ``order_id`` then tell
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from app.sync import till_claim
 from app.sync.config import BackendConfig
 from app.sync.errors import MedusaRequestError
 from app.sync.medusa_v1 import bodies, parse
 from app.sync.medusa_v1.catalog import MedusaV1Catalog
 from app.sync.medusa_v1.client import MedusaV1Client
 from app.sync.ports import (
-    TILL_CLAIM_KEY,
     CatalogSource,
     ConnectionCheck,
     NeedsAttention,
@@ -187,18 +187,22 @@ class MedusaV1Backend:
     def money_state(self, order_id: str) -> RemoteMoneyState:
         raise NeedsAttention(self._NOT_YET)
 
-    # -- till codes (app/sync/tills.py): v1's store update merges metadata (setMetadata) -------
+    # -- till codes (app/sync/tills.py): a customer group per code, as on v2 (app/sync/till_claim.py);
+    # v1 keeps customer_group.name unique too (a unique index where deleted_at IS NULL).
+    def _claim_groups(self, name: str) -> list[dict[str, Any]]:
+        # v1 searches group names with q (a substring match: A1 also finds A12), so keep exact names.
+        found = self.client.list_paged("/admin/customer-groups", "customer_groups", {"q": name}, page_size=50)
+        return [dict(g) for g in found if g.get("name") == name]
+
+    def _create_claim_group(self, name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
+        data = self.client.request("POST", "/admin/customer-groups", body={"name": name, "metadata": dict(metadata)})
+        return dict(data.get("customer_group") or {})
+
     def till_holder(self, code: str) -> str | None:
-        store = self.client.request("GET", "/admin/store").get("store") or {}
-        holder = (store.get("metadata") or {}).get(TILL_CLAIM_KEY.format(code=code))
-        return str(holder) if holder else None
+        return till_claim.holder_of(self._claim_groups(till_claim.claim_name(code)))
 
     def claim_till(self, code: str, till_id: str) -> str | None:
-        holder = self.till_holder(code)
-        if holder:
-            return holder
-        self.client.request("POST", "/admin/store", body={"metadata": {TILL_CLAIM_KEY.format(code=code): till_id}})
-        return self.till_holder(code)
+        return till_claim.claim(code, till_id, self._claim_groups, self._create_claim_group)
 
     def close(self) -> None:
         self.client.close()

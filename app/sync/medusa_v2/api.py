@@ -54,8 +54,8 @@ class V2Api(Protocol):
     def get_order_money(self, order_id: str) -> Item: ...
     def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> Item: ...
     def cancel_order(self, order_id: str) -> Item: ...
-    def get_store(self) -> Item: ...  # the (first) store, with its metadata
-    def update_store_metadata(self, store_id: str, metadata: Mapping[str, Any]) -> Item: ...
+    def find_customer_groups(self, name: str) -> list[Item]: ...  # exactly this name; unique on the server
+    def create_customer_group(self, name: str, metadata: Mapping[str, Any]) -> Item: ...  # 4xx if name taken
     def close(self) -> None: ...
 
 
@@ -151,19 +151,16 @@ class MedusaV2Api:
     def cancel_order(self, order_id: str) -> Item:
         return unwrap(self.client.request("POST", f"/admin/orders/{seg(order_id)}/cancel", body={}), "order")
 
-    def get_store(self) -> Item:
-        stores = self.client.request("GET", "/admin/stores", params={"fields": "id,name,metadata", "limit": 1})
-        found = stores.get("stores") or []
-        if not found:
-            from app.sync.errors import InvalidResponse
+    def find_customer_groups(self, name: str) -> list[Item]:
+        data = self.client.request("GET", "/admin/customer-groups",
+                                   params={"name": name, "fields": "id,name,metadata", "limit": 10})
+        return [dict(g) for g in data.get("customer_groups") or [] if g.get("name") == name]
 
-            raise InvalidResponse("The shop server has no store to keep till codes in.", transient=False)
-        return dict(found[0])
-
-    def update_store_metadata(self, store_id: str, metadata: Mapping[str, Any]) -> Item:
-        # Medusa v2 merges metadata on update (utils mergeMetadata): other tills' keys stay.
-        return unwrap(self.client.request("POST", f"/admin/stores/{seg(store_id)}",
-                                          body={"metadata": dict(metadata)}), "store")
+    def create_customer_group(self, name: str, metadata: Mapping[str, Any]) -> Item:
+        # Medusa v2 keeps customer group names unique (a unique index on name where not deleted):
+        # of two creates with one name, the second is refused, whatever the timing.
+        return unwrap(self.client.request("POST", "/admin/customer-groups",
+                                          body={"name": name, "metadata": dict(metadata)}), "customer_group")
 
     def close(self) -> None:
         self.client.close()

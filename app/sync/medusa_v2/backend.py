@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from app.sync import till_claim
 from app.sync.config import BackendConfig
 from app.sync.errors import MedusaRequestError
 from app.sync.medusa_v2 import bodies, parse
@@ -22,7 +23,6 @@ from app.sync.medusa_v2.api import MedusaV2Api, V2Api
 from app.sync.medusa_v2.catalog import MedusaCatalogApi, MedusaV2Catalog
 from app.sync.medusa_v2.client import MedusaClient
 from app.sync.ports import (
-    TILL_CLAIM_KEY,
     CatalogSource,
     ConnectionCheck,
     NeedsAttention,
@@ -154,17 +154,10 @@ class MedusaV2Backend:
 
     # -- till codes (app/sync/tills.py) -----------------------------------------------------
     def till_holder(self, code: str) -> str | None:
-        meta = self.api.get_store().get("metadata") or {}
-        holder = meta.get(TILL_CLAIM_KEY.format(code=code))
-        return str(holder) if holder else None
+        return till_claim.holder_of(self.api.find_customer_groups(till_claim.claim_name(code)))
 
     def claim_till(self, code: str, till_id: str) -> str | None:
-        store = self.api.get_store()
-        holder = (store.get("metadata") or {}).get(TILL_CLAIM_KEY.format(code=code))
-        if holder:
-            return str(holder)
-        self.api.update_store_metadata(str(store["id"]), {TILL_CLAIM_KEY.format(code=code): till_id})
-        return self.till_holder(code)  # read back: of two tills claiming at once, the later write wins
+        return till_claim.claim(code, till_id, self.api.find_customer_groups, self.api.create_customer_group)
 
     def close(self) -> None:
         self.api.close()
