@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.sync.errors import InvalidResponse
 from app.sync.ports import CatalogPage, CatalogSource
 from app.sync.store import SyncStore
 
@@ -210,9 +211,13 @@ class CatalogPuller:
                 w.units += units
                 if page.server_ids:
                     w.last_id = max(page.server_ids)
-                self.store.upsert_page(kind, page.records, {
-                    "since": w.since, "offset": w.offset, "high": w.high, "complete": False,
-                    "last_id": w.last_id, "units": w.units})
+                try:
+                    self.store.upsert_page(kind, page.records, {
+                        "since": w.since, "offset": w.offset, "high": w.high, "complete": False,
+                        "last_id": w.last_id, "units": w.units})
+                except ValueError as exc:  # a record the till cannot read: nothing of the page was written
+                    raise InvalidResponse(f"The shop server sent a record Tilldesk cannot read: {exc}",
+                                          transient=False) from exc
                 rep.fetched += len(fresh_ids)
                 rep.fetched_ids += fresh_ids
                 if kind == "products":

@@ -89,3 +89,22 @@ def test_the_page_size_setting_sets_the_rounds_pages(store):
     assert report.error is None, report.error
     assert [c[2] for c in source.calls if c[0] == "products"] == [0, 7, 14, 21]
     assert store.local_ids("products") == {p["id"] for p in source.products}
+
+
+class OneBadProduct(ProductsOnly):
+    def page(self, kind, since, offset, limit):
+        rows, count = super().page(kind, since, offset, limit)
+        return [{k: v for k, v in p.items() if k != "title"} if p["id"] == "prod_012" else p
+                for p in rows], count
+
+
+def test_a_record_the_till_cannot_read_ends_the_round_with_a_message_and_writes_none_of_its_page(store):
+    from app.sync.worker import SyncRunner
+
+    source = OneBadProduct(25)
+    runner = SyncRunner(store, lambda: object(), source_factory=lambda b: MedusaV2Catalog(source), auto_push=False)
+    report = runner.run_once(pull=True, push=False, force=True)  # the round ends, it does not raise
+    assert report.error is not None and "prod_012" in report.error and "title" in report.error
+    assert runner.status().last_error == report.error
+    kept = store.local_ids("products")
+    assert "prod_012" not in kept and kept == {f"prod_{i:03d}" for i in range(10)}  # pages before it only
