@@ -1,4 +1,4 @@
-"""Sync › Backend…: the shop server's address, its secret API key and how often to sync.
+"""Sync › Backend…: the shop server's kind (Medusa v2 or v1), its address, its secret API key and how often to sync.
 
 The key goes ONLY to the OS keyring (``app.sync.facade.store_api_key``): never to the settings
 table, a file or a log. A machine without a keyring is told so in plain words, with the
@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,6 +34,7 @@ from app.sync.facade import (
     BackendError,
     NoKeyringAvailable,
     api_key_source,
+    backend_kinds,
     connection_message,
     normalize_base_url,
     store_api_key,
@@ -55,13 +57,30 @@ class BackendDialog(QDialog):
         super().__init__(parent)
         self.app = app
         self.setObjectName("backendDialog")
-        self.setWindowTitle("Shop server (Medusa v2)")
+        self.setWindowTitle("Shop server")
         self.setMinimumWidth(520)
         settings = load_settings(app.uow())
         self.backend_kind = settings.backend_kind
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
+
+        # The kind decides how the till prices (v1: integer cents, rounded per line) and which
+        # API the sync speaks; kept in the settings as ``tilldesk backend set --kind`` does.
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.setObjectName("backendKind")
+        self.kind_combo.setAccessibleName("Server kind")
+        for kind, label in backend_kinds():
+            self.kind_combo.addItem(label, kind)
+        found = self.kind_combo.findData(self.backend_kind)
+        if found < 0:  # a kind this build does not know: show it rather than silently switch
+            self.kind_combo.addItem(self.backend_kind, self.backend_kind)
+            found = self.kind_combo.count() - 1
+        self.kind_combo.setCurrentIndex(found)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        kind_label = QLabel("Server &kind", self)
+        kind_label.setBuddy(self.kind_combo)
+        form.addRow(kind_label, self.kind_combo)
 
         self.url_edit = QLineEdit(settings.backend_url or "", self)
         self.url_edit.setObjectName("backendUrl")
@@ -72,7 +91,9 @@ class BackendDialog(QDialog):
         self.url_error.setStyleSheet(theme.style("error", size=11))
         self.url_error.setWordWrap(True)
         self.url_error.hide()
-        form.addRow("Server address", self.url_edit)
+        url_label = QLabel("Server &address", self)
+        url_label.setBuddy(self.url_edit)
+        form.addRow(url_label, self.url_edit)
         form.addRow("", self.url_error)
 
         self.key_edit = QLineEdit(self)
@@ -80,7 +101,9 @@ class BackendDialog(QDialog):
         self.key_edit.setAccessibleName("API key")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setToolTip("The shop's secret API key (sk_…). Kept in this computer's keyring only.")
-        form.addRow("API key", self.key_edit)
+        self.key_label = QLabel(self)
+        self.key_label.setBuddy(self.key_edit)
+        form.addRow(self.key_label, self.key_edit)
         self.key_note = QLabel(self)
         self.key_note.setObjectName("backendKeyNote")
         self.key_note.setWordWrap(True)
@@ -120,6 +143,16 @@ class BackendDialog(QDialog):
         self.testing = False
         self.saved: Any = None
         self._explain_key()
+        self._kind_changed()
+        self.setTabOrder(self.kind_combo, self.url_edit)
+
+    def _kind_changed(self, *_: object) -> None:
+        self.backend_kind = str(self.kind_combo.currentData())
+        v1 = self.backend_kind == "medusa-v1"
+        self.key_label.setText("API &token" if v1 else "API &key")
+        self.key_edit.setAccessibleName("API token" if v1 else "API key")
+        self.key_edit.setToolTip("The admin user's API token. Kept in this computer's keyring only." if v1 else
+                                 "The shop's secret API key (sk_…). Kept in this computer's keyring only.")
 
     def _explain_key(self) -> None:
         url = self.url_edit.text().strip()
@@ -199,6 +232,6 @@ class BackendDialog(QDialog):
                 self.result_label.setText(str(exc))
                 return
             self.key_edit.clear()
-        self.saved = save_settings({"backend_url": url, "sync_interval_seconds": self.interval.value()},
-                                   self.app.uow())
+        self.saved = save_settings({"backend_url": url, "backend_kind": self.backend_kind,
+                                    "sync_interval_seconds": self.interval.value()}, self.app.uow())
         self.accept()

@@ -27,7 +27,7 @@ __all__ = [
     "SyncService", "SyncStatus", "SyncRunner", "SyncWorker", "OutboxEntry", "Backend", "BackendError",
     "NoKeyringAvailable",
     "STEPS", "STEP_NAMES", "UNSYNCED_STATES", "API_KEY_ENV_VAR", "normalize_base_url", "connection_message",
-    "api_key_source", "store_api_key", "NO_KEYRING_TEXT",
+    "api_key_source", "store_api_key", "NO_KEYRING_TEXT", "backend_kinds",
 ]
 
 UNSYNCED_STATES = ("queued", "in_progress", "needs_attention")
@@ -39,6 +39,16 @@ NO_KEYRING_TEXT = (
 )
 
 BackendFactory = Callable[[], Backend | None]
+
+_KIND_LABELS = {"medusa-v2": "Medusa v2", "medusa-v1": "Medusa v1"}
+
+
+def backend_kinds() -> list[tuple[str, str]]:
+    """The server kinds this Tilldesk can talk to, as (kind, label), the default first."""
+    from app.sync.registry import kinds
+
+    known = sorted(kinds(), key=lambda k: (k != DEFAULT_KIND, k != "medusa-v2", k))
+    return [(k, _KIND_LABELS.get(k, k)) for k in known]
 
 
 class SyncService:

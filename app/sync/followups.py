@@ -68,6 +68,14 @@ def _wait_for_sale(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any])
                              f"{_what(entry)} cannot go there either.")
     if sale.state != ob.SYNCED or not sale.server_order_id:
         raise _Wait(f"waiting for the sale to reach the shop server first ({sale.state.replace('_', ' ')})")
+    # Refunds and a cancel go in the order they were made: a cancel that overtook a refund still
+    # backing off would give back the refund's money too (and Medusa v1 refuses to cancel an order
+    # with refunds), so the refund's figures could never match afterwards.
+    for earlier in engine.store.all_for_order(entry.order_id):
+        if earlier.id == entry.id:
+            break
+        if earlier.kind != OutboxKind.SALE.value and earlier.state not in (ob.SYNCED, ob.DISCARDED):
+            raise _Wait(f"waiting for this order's earlier {_what(earlier)} to reach the shop server first")
     return engine._done(entry, 1, {**data, "server_order_id": sale.server_order_id})
 
 

@@ -97,6 +97,11 @@ class SyncStore:
         with self._uow() as uow:
             return uow.outbox.for_order(order_id)
 
+    def all_for_order(self, order_id: str) -> list[OutboxEntry]:
+        """Every outbox entry of an order, oldest first (its sale, then what followed it)."""
+        with self._uow() as uow:
+            return uow.outbox.all_for_order(order_id)
+
     def refunds_of(self, order_id: str) -> list[Refund]:
         """The order's refunds, oldest first."""
         with self._uow() as uow:

@@ -120,3 +120,25 @@ def test_a_server_that_disagrees_puts_the_refund_in_needs_attention(app):
     [entry] = follow_ups(app, order.id)
     assert entry.state == "needs_attention" and "refunded: shop server" in (entry.last_error or "")
     assert SyncStore(app.uow).counts()["needs_attention"] == 1
+
+
+def test_a_cancel_waits_for_an_earlier_refund_that_is_backing_off(app):
+    order = paid_order(app)
+    fake = fake_for(app, order)
+    run_until_settled(engine(app, fake))
+    refund_one(app, order)
+    refunds.cancel_order({"order_id": order.id}, app.uow())
+    fake.fail("refund_payment", "before", times=2)  # the refund backs off twice
+    eng = engine(app, fake)
+    store = eng.store
+    first_round = store.due(utcnow() + timedelta(days=1))
+    for oid in first_round:
+        eng.push_one(oid)
+    refund_e, cancel_e = follow_ups(app, order.id)
+    assert refund_e.state != "synced" and "cancel_order" not in fake.calls
+    assert cancel_e.step == 0 and "earlier refund" in (cancel_e.last_error or ""), cancel_e.last_error
+    run_until_settled(eng)
+    entries = follow_ups(app, order.id)
+    assert [(e.kind, e.state) for e in entries] == [("push_refund", "synced"), ("push_cancel", "synced")], \
+        [e.last_error for e in entries]
+    assert fake.calls.index("cancel_order") > max(i for i, c in enumerate(fake.calls) if c == "refund_payment")

@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from app.sync import till_claim
+from app.domain.money import decimal_str
+from app.domain.totals_v1 import to_minor
 from app.sync.config import BackendConfig
 from app.sync.errors import MedusaRequestError
 from app.sync.medusa_v1 import bodies, parse
 from app.sync.medusa_v1.catalog import MedusaV1Catalog
 from app.sync.medusa_v1.client import MedusaV1Client
+from app.sync.medusa_v2.wire import seg
 from app.sync.ports import (
     CatalogSource,
     ConnectionCheck,
@@ -170,22 +173,73 @@ class MedusaV1Backend:
             log.error("order %s exists %d times on the v1 server as %s: %s", local_id, len(found), what,
                       [f.get("id") for f in found])
 
-    # Refunds and cancellations are not mapped to v1's routes yet: the entry waits in "needs
-    # attention" with a message saying what to do, rather than being sent in a v2 shape.
-    _NOT_YET = ("Refunds and cancellations are not sent to a Medusa v1 shop yet; make this one in the "
-                "shop's admin, then discard it here.")
+    # -- after the sale: refunds and cancels ---------------------------------------------------
+    # v1 refunds an order (``POST /admin/orders/{id}/refund``, integer minor units, a reason and a
+    # note), not a payment: ``payments`` reports the order's captured amount as one payment whose
+    # id is the order's, with the order's refunds, so the engine's read-first recovery (our refund
+    # id in the note) works unchanged. v1 keeps no idempotency key for refunds either.
+    def _order(self, order_id: str) -> dict[str, Any]:
+        """The v1 order behind an id the sale entry kept (a draft's ``dorder_…`` or the order's)."""
+        if not order_id.startswith("order_"):
+            found = self.client.get_draft_order(order_id).get("order_id")
+            if not found:
+                raise NeedsAttention(f"The draft {order_id} on the Medusa v1 shop has no order yet, so "
+                                     "nothing can be refunded or canceled there.")
+            order_id = str(found)
+        return self.client.get_order(order_id)
 
     def payments(self, order_id: str) -> list[RemotePayment]:
-        raise NeedsAttention(self._NOT_YET)
+        order = self._order(order_id)
+        if order.get("payment_status") not in parse.PAID_STATUSES:
+            return []
+        return [parse.payment_of(order)]
 
     def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> None:
-        raise NeedsAttention(self._NOT_YET)
+        order = self._order(payment_id)
+        cur = str(order.get("currency_code") or "usd")
+        body = {"amount": to_minor(amount, cur), "reason": "other", "note": note, "no_notification": True}
+        try:
+            self.client.request("POST", f"/admin/orders/{seg(str(order['id']))}/refund", body=body)
+        except MedusaRequestError as exc:
+            if exc.status in (400, 404, 422):
+                raise NeedsAttention(f"The shop server refused the refund: {exc.server_message or exc}") from exc
+            raise
+
+    CANCEL_NOTE = "tilldesk-cancel"
 
     def cancel_order(self, order_id: str) -> None:
-        raise NeedsAttention(self._NOT_YET)
+        """``POST /admin/orders/{id}/cancel``. Medusa 1.20.11 cancels a captured order (its payment
+        becomes ``canceled``, no refund is recorded) and answers 200 again for a canceled one, but
+        refuses an order that has refunds (400 "Order with refund(s) cannot be canceled"). Then
+        what is left goes back as one refund noted ``tilldesk-cancel`` (read first, so never twice)
+        and the order, still open on the shop, waits in "needs attention"."""
+        order = self._order(order_id)
+        if order.get("status") == "canceled":
+            return
+        oid = str(order["id"])
+        if not order.get("refunds"):
+            try:
+                self.client.request("POST", f"/admin/orders/{seg(oid)}/cancel")
+                return
+            except MedusaRequestError as exc:
+                order = self.client.get_order(oid)
+                if order.get("status") == "canceled":
+                    return
+                if not order.get("refunds"):
+                    raise NeedsAttention("The shop server refused to cancel the order: "
+                                         f"{exc.server_message or exc}") from exc
+        cur = str(order.get("currency_code") or "usd")
+        done = [r for r in parse.payment_of(order).refunds if r.note == self.CANCEL_NOTE]
+        left = done[0].amount if done else parse.payment_of(order).refundable
+        if left > 0 and not done:
+            self.refund_payment(oid, left, self.CANCEL_NOTE)
+        raise NeedsAttention("Medusa v1 cannot cancel an order that has refunds: the rest "
+                             f"({decimal_str(left)} {cur.upper()}) was refunded there instead, so the money "
+                             "matches, but the order stays open on the shop. Archive it in the shop's admin, "
+                             "then discard this entry.")
 
     def money_state(self, order_id: str) -> RemoteMoneyState:
-        raise NeedsAttention(self._NOT_YET)
+        return parse.money_state(self._order(order_id))
 
     # -- till codes (app/sync/tills.py): a customer group per code, as on v2 (app/sync/till_claim.py);
     # v1 keeps customer_group.name unique too (a unique index where deleted_at IS NULL).

@@ -9,9 +9,9 @@ from typing import Any
 
 from app.domain.money import decimal_str
 from app.domain.totals_v1 import from_minor
-from app.sync.ports import RemoteOrder
+from app.sync.ports import RemoteMoneyState, RemoteOrder, RemotePayment, RemoteRefund
 
-__all__ = ["totals_of", "remote_draft", "remote_order", "PAID_STATUSES"]
+__all__ = ["totals_of", "remote_draft", "remote_order", "payment_of", "money_state", "PAID_STATUSES"]
 
 PAID_STATUSES = ("captured", "partially_refunded", "refunded")
 
@@ -55,3 +55,26 @@ def remote_order(order: dict[str, Any]) -> RemoteOrder:
     return RemoteOrder(id=str(order["id"]), order_id=str(order["id"]), display_id=order.get("display_id"),
                        converted=True, paid=paid,
                        to_pay=Decimal(0) if paid else from_minor(due, cur), totals=totals_of(order, cur))
+
+
+def payment_of(order: dict[str, Any]) -> RemotePayment:
+    """v1 refunds an order, not a payment: the whole captured amount is one "payment" whose id is
+    the order's, with the order's refunds (our refund id in each one's ``note``)."""
+    cur = str(order.get("currency_code") or "usd")
+    refunds = tuple(RemoteRefund(from_minor(_int(r, "amount"), cur), r.get("note"))
+                    for r in order.get("refunds") or [])
+    return RemotePayment(id=str(order["id"]), amount=from_minor(_int(order, "paid_total"), cur), refunds=refunds)
+
+
+def money_state(order: dict[str, Any]) -> RemoteMoneyState:
+    """v1's figures in the engine's terms. A canceled v1 order keeps ``refunded_total`` 0 and says
+    ``payment_status: canceled``: its captured payment was canceled (given back whole) rather
+    than refunded, which Tilldesk reads as everything captured refunded."""
+    cur = str(order.get("currency_code") or "usd")
+    status, payment = str(order.get("status") or ""), str(order.get("payment_status") or "")
+    refunded = _int(order, "refunded_total")
+    if status == "canceled" and payment == "canceled":
+        paid = _int(order, "paid_total")
+        return RemoteMoneyState(status=status, payment_status="refunded" if paid else payment,
+                                refunded_total=from_minor(paid, cur))
+    return RemoteMoneyState(status=status, payment_status=payment, refunded_total=from_minor(refunded, cur))
