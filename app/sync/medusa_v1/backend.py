@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from app.sync import till_claim
 from app.domain.money import decimal_str
 from app.domain.totals_v1 import to_minor
+from app.sync import till_claim
 from app.sync.config import BackendConfig
 from app.sync.errors import MedusaRequestError
 from app.sync.medusa_v1 import bodies, parse
