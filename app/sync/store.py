@@ -18,7 +18,7 @@ from typing import Any
 from app.domain import clock
 from app.domain import outbox as ob
 from app.domain.outbox import STATES, OutboxEntry
-from app.domain.refunds import Refund
+from app.domain.refunds import OrderReturn, Refund
 from app.persistence.uow import SqlUnitOfWork
 from app.services.dto import OrderDTO
 from app.services.orders import get_order
@@ -100,6 +100,11 @@ class SyncStore:
         """The order's refunds, oldest first."""
         with self._uow() as uow:
             return uow.refunds.for_order(order_id)
+
+    def returns_of(self, order_id: str) -> list[OrderReturn]:
+        """The order's returns, oldest first."""
+        with self._uow() as uow:
+            return uow.refunds.returns_for_order(order_id)
 
     def retry(self, outbox_id: str) -> OutboxEntry:
         """Staff pressed Retry: queue the order again at once, keeping what the server already has."""

@@ -186,6 +186,9 @@ class MedusaV1Backend:
     def money_state(self, order_id: str) -> RemoteMoneyState:
         raise NeedsAttention(self._NOT_YET)
 
+    def returns(self) -> None:
+        return None  # returned goods are not sent to a Medusa v1 shop (app.sync.returns says so)
+
     def close(self) -> None:
         self.client.close()
 

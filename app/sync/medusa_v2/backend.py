@@ -21,6 +21,7 @@ from app.sync.medusa_v2 import bodies, parse
 from app.sync.medusa_v2.api import MedusaV2Api, V2Api
 from app.sync.medusa_v2.catalog import MedusaCatalogApi, MedusaV2Catalog
 from app.sync.medusa_v2.client import MedusaClient
+from app.sync.medusa_v2.returns import MedusaV2Returns
 from app.sync.ports import (
     CatalogSource,
     ConnectionCheck,
@@ -29,6 +30,7 @@ from app.sync.ports import (
     RemoteMoneyState,
     RemoteOrder,
     RemotePayment,
+    ReturnsPort,
 )
 
 if TYPE_CHECKING:
@@ -150,6 +152,10 @@ class MedusaV2Backend:
 
     def money_state(self, order_id: str) -> RemoteMoneyState:
         return parse.money_state(self.api.get_order_money(order_id))
+
+    def returns(self) -> ReturnsPort | None:
+        """Medusa's returns workflow (None over an API without HTTP, such as a test's fake)."""
+        return MedusaV2Returns(self.api.client) if isinstance(self.api, MedusaV2Api) else None
 
     def close(self) -> None:
         self.api.close()
