@@ -28,7 +28,7 @@ __all__ = ["MedusaV2Returns", "MARKER"]
 #: The metadata key naming the till's return on a fulfillment and a return.
 MARKER = "tilldesk_return_id"
 ITEM_FIELDS = ("id,items.id,items.title,items.variant_id,items.quantity,items.metadata,"
-               "items.detail.fulfilled_quantity,items.detail.return_requested_quantity,"
+               "items.detail.quantity,items.detail.fulfilled_quantity,items.detail.return_requested_quantity,"
                "items.detail.return_received_quantity")
 CHANGE_FIELDS = "id,status,change_type,return_id,actions.action,actions.details,actions.return_id"
 ACTIVE = ("pending", "requested")
@@ -69,7 +69,9 @@ class MedusaV2Returns:
             meta = it.get("metadata") or {}
             out.append(RemoteItem(
                 id=str(it["id"]), line_id=meta.get("tilldesk_line_id"), variant_id=it.get("variant_id"),
-                title=str(it.get("title") or ""), quantity=_qty(it.get("quantity")),
+                title=str(it.get("title") or ""),
+                # 2.21.2 leaves ``items.quantity`` out of a field list: the detail carries it too
+                quantity=_qty(it.get("quantity") if it.get("quantity") is not None else detail.get("quantity")),
                 fulfilled=_qty(detail.get("fulfilled_quantity")),
                 return_requested=_qty(detail.get("return_requested_quantity")),
                 return_received=_qty(detail.get("return_received_quantity"))))
