@@ -71,7 +71,19 @@ def _wait_for_sale(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any])
                              f"{_what(entry)} cannot go there either.")
     if sale.state != ob.SYNCED or not sale.server_order_id:
         raise _Wait(f"waiting for the sale to reach the shop server first ({sale.state.replace('_', ' ')})")
+    if entry.kind == OutboxKind.RETURN.value:
+        wait_for_refund(engine, entry)
     return engine._done(entry, 1, {**data, "server_order_id": sale.server_order_id})
+
+
+def wait_for_refund(engine: PushEngine, entry: OutboxEntry) -> None:
+    """A return goes after its refund: the money first, so the return can check it moves none."""
+    from app.sync.returns import local_return
+
+    refund_id = local_return(engine, entry).refund_id
+    refund = engine.store.follow_up_entry(entry.order_id, OutboxKind.REFUND, refund_id) if refund_id else None
+    if refund is not None and refund.state not in (ob.SYNCED, ob.DISCARDED):
+        raise _Wait(f"waiting for its refund to reach the shop server first ({refund.state.replace('_', ' ')})")
 
 
 def _what(entry: OutboxEntry) -> str:

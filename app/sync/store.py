@@ -17,7 +17,7 @@ from typing import Any
 
 from app.domain import clock
 from app.domain import outbox as ob
-from app.domain.outbox import STATES, OutboxEntry
+from app.domain.outbox import STATES, OutboxEntry, OutboxKind
 from app.domain.refunds import OrderReturn, Refund
 from app.persistence.uow import SqlUnitOfWork
 from app.services.dto import OrderDTO
@@ -95,6 +95,10 @@ class SyncStore:
     def sale_entry(self, order_id: str) -> OutboxEntry | None:
         with self._uow() as uow:
             return uow.outbox.for_order(order_id)
+
+    def follow_up_entry(self, order_id: str, kind: OutboxKind, subject_id: str) -> OutboxEntry | None:
+        with self._uow() as uow:
+            return uow.outbox.for_order(order_id, kind, subject_id)
 
     def refunds_of(self, order_id: str) -> list[Refund]:
         """The order's refunds, oldest first."""

@@ -13,7 +13,7 @@ from app.services.refunds import refundable_lines
 from app.sync.engine import PushEngine
 from app.sync.medusa_v2.backend import MedusaV2Backend
 from app.sync.returns import NOT_ON_V1
-from app.sync.store import SyncStore
+from app.sync.store import SyncStore, utcnow
 from tests.sync.fakes import SimulatedCrash
 from tests.sync.test_engine import app, engine, fake_for, paid_order, run_until_settled  # noqa: F401
 
@@ -192,3 +192,20 @@ def test_a_server_without_returns_says_so(app):
     assert entry.state == "needs_attention" and entry.last_error == NOT_ON_V1
     [refund] = entries(app, order.id, OutboxKind.REFUND)
     assert refund.state == "synced"
+
+
+def test_a_return_waits_for_its_refund_so_the_money_goes_first(app):
+    order = paid_order(app, qty=2)
+    fake = fake_for(app, order)
+    settle(app, fake)
+    return_one(app, order)
+    fake.fail("refund_payment", "http500")  # the refund is put off to a later attempt
+    eng = engine(app, fake)
+    for oid in eng.store.due(utcnow()):
+        eng.push_one(oid)
+    [ret] = entries(app, order.id, OutboxKind.RETURN)
+    assert ret.step == 0 and "waiting for its refund" in ret.last_error and ret.attempts == 0
+    assert "fulfill" not in fake.calls and "create_return" not in fake.calls
+    settle(app, fake)
+    [ret] = entries(app, order.id, OutboxKind.RETURN)
+    assert ret.state == "synced" and ret.data["refunded_before"] == ret.data["server_refunded_total"] != "0"
