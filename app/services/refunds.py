@@ -151,8 +151,10 @@ def record_return(uow: UnitOfWork, order: Order, refund: Refund, items: list[tup
     lines = check_return(order.display_id, sold, uow.refunds.returns_for_order(order.id), items)
     ret = OrderReturn(id=ids.new_id(RETURN_PREFIX), order_id=order.id, refund_id=refund.id, lines=lines,
                       restock=restock, created_at=refund.created_at)
-    # Recorded here only: pushing returns to Medusa's returns workflow is not built yet.
     uow.refunds.add_return(ret)
+    # Its own outbox entry, queued after its refund's: the goods go through the server's returns
+    # workflow once the money went back (app.sync.returns).
+    _follow_up(uow, order.id, OutboxKind.RETURN, ret.id, ret.created_at)
     return ret
 
 

@@ -1,10 +1,12 @@
-"""Pushing what follows a sale: each refund and the cancellation of an order, one outbox entry each.
+"""Pushing what follows a sale: each refund, return and the cancellation of an order, one outbox entry each.
 
 Steps (``OutboxEntry.step`` counts the finished ones, see app.domain.outbox):
 
 1. wait for the sale: nothing goes before the order itself is on the server;
-2. refund the payment (``note`` = the local refund id), or cancel the order;
-3. compare the server's ``refunded_total``, ``payment_status`` and status with the local ones.
+2. refund the payment (``note`` = the local refund id), cancel the order, or send a return
+   through the server's returns workflow (app.sync.returns);
+3. compare the server's ``refunded_total``, ``payment_status`` and status with the local ones
+   (for a return: the received quantities, and a refunded total the return did not move).
 
 Medusa keeps no idempotency key for refunds, so step 2 always reads the payment's refunds first
 and matches our id in their notes: a refund whose answer was lost (a timeout, a cut connection,
@@ -26,6 +28,7 @@ from app.domain.outbox import FOLLOW_UP_STEPS, OutboxEntry, OutboxKind
 from app.domain.refunds import Refund
 from app.sync.errors import BackendError
 from app.sync.ports import NeedsAttention
+from app.sync.returns import compare_return, send_return
 
 if TYPE_CHECKING:
     from app.sync.engine import PushEngine, PushResult
@@ -76,11 +79,24 @@ def _wait_for_sale(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any])
             break
         if earlier.kind != OutboxKind.SALE.value and earlier.state not in (ob.SYNCED, ob.DISCARDED):
             raise _Wait(f"waiting for this order's earlier {_what(earlier)} to reach the shop server first")
+    if entry.kind == OutboxKind.RETURN.value:
+        wait_for_refund(engine, entry)
     return engine._done(entry, 1, {**data, "server_order_id": sale.server_order_id})
 
 
+def wait_for_refund(engine: PushEngine, entry: OutboxEntry) -> None:
+    """A return goes after its refund: the money first, so the return can check it moves none."""
+    from app.sync.returns import local_return
+
+    refund_id = local_return(engine, entry).refund_id
+    refund = engine.store.follow_up_entry(entry.order_id, OutboxKind.REFUND, refund_id) if refund_id else None
+    if refund is not None and refund.state not in (ob.SYNCED, ob.DISCARDED):
+        raise _Wait(f"waiting for its refund to reach the shop server first ({refund.state.replace('_', ' ')})")
+
+
 def _what(entry: OutboxEntry) -> str:
-    return {OutboxKind.REFUND.value: "refund", OutboxKind.CANCEL.value: "cancellation"}.get(entry.kind, entry.kind)
+    return {OutboxKind.REFUND.value: "refund", OutboxKind.RETURN.value: "return",
+            OutboxKind.CANCEL.value: "cancellation"}.get(entry.kind, entry.kind)
 
 
 def _refund(engine: PushEngine, entry: OutboxEntry) -> Refund:
@@ -92,6 +108,8 @@ def _refund(engine: PushEngine, entry: OutboxEntry) -> Refund:
 
 def _send(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     server_id = data["server_order_id"]
+    if entry.kind == OutboxKind.RETURN.value:
+        return send_return(engine, entry, data)
     if entry.kind == OutboxKind.CANCEL.value:
         if engine.backend.money_state(server_id).status == "canceled":
             return engine._done(entry, 2, {**data, "found_on_server": True})
@@ -122,6 +140,8 @@ def _send(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any]) -> tuple
 
 def _compare(engine: PushEngine, entry: OutboxEntry, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """The server's money must equal ours as of this entry (refunds go in the order they were made)."""
+    if entry.kind == OutboxKind.RETURN.value:
+        return compare_return(engine, entry, data)
     order = engine.store.order(entry.order_id)
     refunds = engine.store.refunds_of(entry.order_id)
     if entry.kind == OutboxKind.CANCEL.value:

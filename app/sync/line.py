@@ -41,6 +41,7 @@ from app.sync.ports import (
     RemoteMoneyState,
     RemoteOrder,
     RemotePayment,
+    ReturnsPort,
 )
 
 if TYPE_CHECKING:
@@ -236,6 +237,12 @@ class MeteredBackend:
 
     def money_state(self, order_id: str) -> RemoteMoneyState:
         return self.meter.call(self.inner.money_state, order_id)
+
+    def returns(self) -> ReturnsPort | None:
+        from app.sync.returns import MeteredReturns
+
+        inner = self.inner.returns()
+        return None if inner is None else MeteredReturns(inner, self.meter)
 
     def close(self) -> None:
         self.inner.close()

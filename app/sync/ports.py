@@ -23,9 +23,9 @@ from app.sync.errors import BackendError
 if TYPE_CHECKING:  # the store owns the customer record the push reads
     from app.sync.store import CustomerInfo
 
-__all__ = ["Backend", "TillClaims", "CatalogSource", "CatalogPage", "ConnectionCheck",
-           "NeedsAttention", "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund",
-           "RemoteMoneyState"]
+__all__ = ["Backend", "TillClaims", "CatalogSource", "CatalogPage", "ConnectionCheck", "NeedsAttention",
+           "OrderSnapshot", "RemoteOrder", "Record", "RemotePayment", "RemoteRefund", "RemoteMoneyState",
+           "RemoteItem", "RemoteReturn", "ReturnsPort"]
 
 #: One catalog record in the neutral shape of ``resources/demo_shop.json``.
 Record = dict[str, Any]
@@ -108,6 +108,51 @@ class RemoteMoneyState:
 
 
 @dataclass(frozen=True)
+class RemoteItem:
+    """One line of a server order, with the quantities the returns workflow moves."""
+
+    id: str
+    line_id: str | None  # our own line id, where the server keeps it (item metadata)
+    variant_id: str | None
+    title: str
+    quantity: int
+    fulfilled: int = 0
+    return_requested: int = 0
+    return_received: int = 0
+
+
+@dataclass(frozen=True)
+class RemoteReturn:
+    """One of our returns on the server, with the order change under way on it (if any).
+
+    ``change`` is the open change's kind (``"request"`` or ``"receive"``) and ``change_items`` the
+    quantities its actions hold per server item id: what a resumed push must not send twice."""
+
+    id: str
+    status: str  # open, requested, received, partially_received, canceled
+    received: Mapping[str, int]  # item id -> units received
+    change: str | None = None
+    change_items: Mapping[str, int] | None = None
+    other_change: str | None = None  # an active change on the order that is not this return's
+
+
+class ReturnsPort(Protocol):
+    """A server's returns workflow, step by step (no idempotency: read before repeating)."""
+
+    def order_items(self, order_id: str) -> list[RemoteItem]: ...
+    def fulfillment_marked(self, order_id: str, marker: str) -> bool: ...
+    def fulfill(self, order_id: str, items: Mapping[str, int], marker: str) -> None: ...
+    def find_return(self, order_id: str, marker: str) -> RemoteReturn | None: ...
+    def create_return(self, order_id: str, marker: str, restock: bool) -> str: ...
+    def return_state(self, order_id: str, return_id: str) -> RemoteReturn: ...
+    def request_items(self, return_id: str, items: Mapping[str, int]) -> None: ...
+    def confirm_request(self, return_id: str) -> None: ...
+    def begin_receive(self, return_id: str) -> None: ...
+    def receive_items(self, return_id: str, items: Mapping[str, int]) -> None: ...
+    def confirm_receive(self, return_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
 class CatalogPage:
     """One page of a catalog kind, already in the neutral shape."""
 
@@ -165,5 +210,7 @@ class Backend(Protocol):
     def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> None: ...
     def cancel_order(self, order_id: str) -> None: ...
     def money_state(self, order_id: str) -> RemoteMoneyState: ...
+    # returned goods: None where this server kind does not take them (Medusa v1)
+    def returns(self) -> ReturnsPort | None: ...
 
     def close(self) -> None: ...

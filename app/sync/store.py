@@ -17,8 +17,8 @@ from typing import Any
 
 from app.domain import clock
 from app.domain import outbox as ob
-from app.domain.outbox import STATES, OutboxEntry
-from app.domain.refunds import Refund
+from app.domain.outbox import STATES, OutboxEntry, OutboxKind
+from app.domain.refunds import OrderReturn, Refund
 from app.persistence.uow import SqlUnitOfWork
 from app.services.dto import OrderDTO
 from app.services.orders import get_order
@@ -102,10 +102,19 @@ class SyncStore:
         with self._uow() as uow:
             return uow.outbox.all_for_order(order_id)
 
+    def follow_up_entry(self, order_id: str, kind: OutboxKind, subject_id: str) -> OutboxEntry | None:
+        with self._uow() as uow:
+            return uow.outbox.for_order(order_id, kind, subject_id)
+
     def refunds_of(self, order_id: str) -> list[Refund]:
         """The order's refunds, oldest first."""
         with self._uow() as uow:
             return uow.refunds.for_order(order_id)
+
+    def returns_of(self, order_id: str) -> list[OrderReturn]:
+        """The order's returns, oldest first."""
+        with self._uow() as uow:
+            return uow.refunds.returns_for_order(order_id)
 
     def retry(self, outbox_id: str) -> OutboxEntry:
         """Staff pressed Retry: queue the order again at once, keeping what the server already has."""

@@ -54,7 +54,8 @@ def test_exchange_returns_the_item_and_opens_a_draft_for_the_same_customer_with_
     assert tenders(shop, refund.id) == [("exchange_credit", ESPRESSO_CREDIT, f"draft:{d.id}")]
     [ret] = ex.order.returns
     assert ret.restock and [(x.line_id, x.quantity) for x in ret.lines] == [(o.items[0].id, 1)]
-    assert entries(shop, o.id) == [("push_order", "queued", False), ("push_refund", "queued", True)]
+    assert entries(shop, o.id) == [("push_order", "queued", False), ("push_refund", "queued", True),
+                                 ("push_return", "queued", True)]  # the goods go after the money
     assert set(res.changes.draft_ids) >= {d.id} and o.id in res.changes.order_ids
 
 

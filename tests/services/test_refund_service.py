@@ -53,7 +53,8 @@ def test_refund_one_unit_then_the_rest_with_credit_notes_in_sequence(shop: Any) 
     assert refund.credit_note_number == f"TD-CN-{YEAR}-000001" and refund.reason == "dented bag"
     [ret] = one.returns
     assert ret.refund_id == refund.id and ret.restock and [(x.line_id, x.quantity) for x in ret.lines] == [(esp.id, 1)]
-    assert entries(shop, o.id) == [("push_order", "queued", False), ("push_refund", "queued", True)]
+    assert entries(shop, o.id) == [("push_order", "queued", False), ("push_refund", "queued", True),
+                                   ("push_return", "queued", True)]  # the goods go after the money
     two = refunds.refund_order({"order_id": o.id, "items": [{"line_id": esp.id, "quantity": 2},
                                                             {"line_id": wrap.id, "quantity": 1}],
                                 "shipping": True, "tenders": [{"kind": "card", "amount": "41.92",

@@ -24,8 +24,11 @@ from app.sync.ports import ConnectionCheck
 
 
 def v2(fake: FakeBackend) -> MedusaV2Backend:
-    """The sync's neutral backend over the fake Medusa v2 API (what the engine and worker see)."""
-    return MedusaV2Backend(fake)
+    """The sync's neutral backend over the fake Medusa v2 API (what the engine and worker see),
+    with Medusa's returns workflow in memory too (tests/sync/fake_returns.py)."""
+    from tests.sync.fake_returns import FakeV2Backend
+
+    return FakeV2Backend(fake)
 
 
 class SimulatedCrash(BaseException):

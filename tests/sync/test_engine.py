@@ -94,7 +94,8 @@ def test_happy_path_sends_a_complete_draft(app):
     assert body["metadata"]["tilldesk_order_id"] == order.id
     assert body["metadata"]["tilldesk_invoice_number"] == order.invoice_number
     assert body["metadata"]["tilldesk_tenders"][0]["amount"] == decimal_str(order.payments[0].amount)
-    assert body["items"][1] == {"title": "Gift wrap", "unit_price": Decimal("2.50"), "quantity": 1}
+    assert body["items"][1] == {"title": "Gift wrap", "unit_price": Decimal("2.50"), "quantity": 1,
+                                "metadata": {"tilldesk_line_id": order.items[1].id}}  # a return finds it by it
     assert body["shipping_address"]["first_name"] == "Zoë"
     assert body["shipping_methods"][0]["amount"] == order.shipping_methods[0].amount
     assert isinstance(body["items"][0]["quantity"], int)

@@ -258,6 +258,9 @@ class MedusaV1Backend:
     def claim_till(self, code: str, till_id: str) -> str | None:
         return till_claim.claim(code, till_id, self._claim_groups, self._create_claim_group)
 
+    def returns(self) -> None:
+        return None  # returned goods are not sent to a Medusa v1 shop (app.sync.returns says so)
+
     def close(self) -> None:
         self.client.close()
 

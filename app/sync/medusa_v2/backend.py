@@ -22,6 +22,7 @@ from app.sync.medusa_v2 import bodies, parse
 from app.sync.medusa_v2.api import MedusaV2Api, V2Api
 from app.sync.medusa_v2.catalog import MedusaCatalogApi, MedusaV2Catalog
 from app.sync.medusa_v2.client import MedusaClient
+from app.sync.medusa_v2.returns import MedusaV2Returns
 from app.sync.ports import (
     CatalogSource,
     ConnectionCheck,
@@ -30,6 +31,7 @@ from app.sync.ports import (
     RemoteMoneyState,
     RemoteOrder,
     RemotePayment,
+    ReturnsPort,
 )
 
 if TYPE_CHECKING:
@@ -158,6 +160,10 @@ class MedusaV2Backend:
 
     def claim_till(self, code: str, till_id: str) -> str | None:
         return till_claim.claim(code, till_id, self.api.find_customer_groups, self.api.create_customer_group)
+
+    def returns(self) -> ReturnsPort | None:
+        """Medusa's returns workflow (None over an API without HTTP, such as a test's fake)."""
+        return MedusaV2Returns(self.api.client) if isinstance(self.api, MedusaV2Api) else None
 
     def close(self) -> None:
         self.api.close()

@@ -59,8 +59,8 @@ def _items(order: OrderDTO, mapped: dict[str, str] | Any) -> list[dict[str, Any]
         else:
             price = net_of_tax(it.unit_price, it.tax_rate) if it.is_tax_inclusive else it.unit_price
             body = {"title": it.title, "unit_price": price, "quantity": it.quantity}
-        if it.metadata:
-            body["metadata"] = dict(it.metadata)
+        # Our line id goes with the line: a return finds the server's item by it.
+        body["metadata"] = {**dict(it.metadata or {}), "tilldesk_line_id": it.id}
         items.append(body)
     return items
 
