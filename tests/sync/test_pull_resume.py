@@ -94,17 +94,20 @@ def test_the_page_size_setting_sets_the_rounds_pages(store):
 class OneBadProduct(ProductsOnly):
     def page(self, kind, since, offset, limit):
         rows, count = super().page(kind, since, offset, limit)
-        return [{k: v for k, v in p.items() if k != "title"} if p["id"] == "prod_012" else p
-                for p in rows], count
+        return [{**p, "variants": [{**p["variants"][0], "prices": [{"currency_code": "usd", "amount": "1,5"}]}]}
+                if p["id"] == "prod_012" else p for p in rows], count
 
 
 def test_a_record_the_till_cannot_read_ends_the_round_with_a_message_and_writes_none_of_its_page(store):
     from app.sync.worker import SyncRunner
 
+    from app.sync.pull import PULL_PAGE_SIZE_KEY
+
     source = OneBadProduct(25)
+    store.set_setting(PULL_PAGE_SIZE_KEY, 10)
     runner = SyncRunner(store, lambda: object(), source_factory=lambda b: MedusaV2Catalog(source), auto_push=False)
     report = runner.run_once(pull=True, push=False, force=True)  # the round ends, it does not raise
-    assert report.error is not None and "prod_012" in report.error and "title" in report.error
-    assert runner.status().last_error == report.error
+    assert report.error is not None and "prod_012" in report.error and "not a number" in report.error
+    assert runner.status.last_error == report.error
     kept = store.local_ids("products")
     assert "prod_012" not in kept and kept == {f"prod_{i:03d}" for i in range(10)}  # pages before it only
