@@ -23,7 +23,7 @@ def _names(cls: type) -> tuple[str, ...] | None:
 
 
 def _dump(obj: Any) -> Any:
-    cls = type(obj)
+    cls: type = type(obj)
     if cls is Decimal:
         return decimal_str(obj)
     if cls is tuple or cls is list:
