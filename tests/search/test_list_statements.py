@@ -95,3 +95,21 @@ def test_slim_order_rows_say_what_the_full_orders_say(app: Any) -> None:
                 e.payment_status, e.currency_code, e.created_at) == (
             detail.totals.total, name, o.email, phone, sum(i.quantity for i in draft.items), o.invoice_number,
             o.status.value, o.payment_status.value, o.currency_code, o.created_at)
+
+
+@pytest.mark.parametrize("q", ["com", "example.com", "smith", "an", "TD-2026-0001", "no such order at all"])
+def test_a_searched_count_is_every_matching_order(app: Any, q: str) -> None:
+    """The count of a text search comes from the index alone when nothing else narrows it:
+    it must be the number of orders whose text holds every word (here far under COUNT_CAP)."""
+    import sqlite3
+
+    con = sqlite3.connect(app.db.path)
+    try:
+        where = " AND ".join("search_text LIKE ?" for _ in q.split())
+        expected = con.execute(f"SELECT count(*) FROM orders WHERE {where}",
+                               [f"%{w.lower()}%" for w in q.split()]).fetchone()[0]
+    finally:
+        con.close()
+    assert queries.list_orders({"q": q, "limit": 5}, app.uow()).count == expected
+    if q == "com":
+        assert expected > 5
