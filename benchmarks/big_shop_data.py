@@ -58,13 +58,16 @@ class Mint:
 
     def __init__(self, seed: int) -> None:
         self.n = random.Random(seed).getrandbits(60) << 16
+        self._ms, self._time = -1, ""
 
     def __call__(self, prefix: str, ms: int) -> str:
         self.n += 1
-        t, n = ms, self.n
-        time = "".join(_PAIRS[(t >> s) & 1023] for s in (40, 30, 20, 10, 0))
-        rand = "".join(_PAIRS[(n >> s) & 1023] for s in (70, 60, 50, 40, 30, 20, 10, 0))
-        return f"{prefix}_{time}{rand}"
+        n, p = self.n, _PAIRS
+        if ms != self._ms:  # an order's ids share its moment: its time part is spelled once
+            self._ms, self._time = ms, (p[(ms >> 40) & 1023] + p[(ms >> 30) & 1023] + p[(ms >> 20) & 1023]
+                                        + p[(ms >> 10) & 1023] + p[ms & 1023])
+        return (f"{prefix}_{self._time}{p[(n >> 70) & 1023]}{p[(n >> 60) & 1023]}{p[(n >> 50) & 1023]}"
+                f"{p[(n >> 40) & 1023]}{p[(n >> 30) & 1023]}{p[(n >> 20) & 1023]}{p[(n >> 10) & 1023]}{p[n & 1023]}")
 
 
 def ts(t: datetime) -> str:

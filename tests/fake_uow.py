@@ -13,6 +13,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from app.domain import ids
@@ -21,6 +22,7 @@ from app.domain.catalog import Customer, Promotion, Region, SalesChannel, Shippi
 from app.domain.changes import ChangeLog, Changes
 from app.domain.draft_order import DraftOrder
 from app.domain.errors import InvalidValue, NotFound
+from app.domain.listing import OrderListRow, display_name
 from app.domain.order import Order
 from app.domain.outbox import QUEUED, OutboxEntry, OutboxKind, check_changes
 from app.domain.prints import PrintRecord
@@ -198,6 +200,9 @@ class FakeCustomerRepository(_Repo):
     def by_email(self, email: str) -> Customer | None:
         return next((c for c, _, _ in self.st.customers.values() if c.email.lower() == email.strip().lower()), None)
 
+    def names(self, customer_ids: list[str]) -> dict[str, str]:
+        return {i: self.st.customers[i][0].full_name for i in customer_ids if i in self.st.customers}
+
     def search(self, q: str, limit: int = 25) -> list[Customer]:
         digits = "".join(ch for ch in q if ch.isdigit())
         if digits and len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+"):
@@ -324,6 +329,24 @@ class FakeOrderRepository(_Repo):
                  and (not sync_states or o.id in syncing)]
         found.sort(key=lambda x: x[0].created_at or datetime.min, reverse=True)
         return copy.deepcopy(found[offset:offset + limit]), len(found)
+
+
+    def list_rows(self, **kw: Any) -> tuple[list[OrderListRow], int]:
+        found, count = self.search(**kw)
+        rows = []
+        for o, totals in found:
+            d = self.st.drafts[o.draft_order_id][0]
+            customer = self.st.customers.get(d.customer_id or "")
+            rows.append(OrderListRow(
+                id=o.id, display_id=o.display_id, status=o.status.value, email=o.email,
+                customer_name=display_name(customer[0].full_name if customer else None,
+                                           d.billing_address.full_name if d.billing_address else None,
+                                           d.shipping_address.full_name if d.shipping_address else None, d.email),
+                phone=next((a.phone for a in (d.shipping_address, d.billing_address) if a and a.phone), None),
+                total=Decimal(totals["total"]), currency_code=o.currency_code, created_at=o.created_at,
+                invoice_number=o.invoice_number, payment_status=o.payment_status.value,
+                item_count=sum(i.quantity for i in d.items)))
+        return rows, count
 
 
 class FakeOutboxRepository(_Repo):

@@ -9,7 +9,6 @@ import os
 import re
 import sys
 from decimal import Decimal, InvalidOperation
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -42,6 +41,8 @@ class OutputFailed(Exception):
 
 
 def version() -> str:
+    from importlib import metadata  # only for --version: importing it costs a list command time
+
     try:
         return metadata.version("tilldesk")
     except metadata.PackageNotFoundError:  # running from a source tree without an install

@@ -46,7 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_order(args: argparse.Namespace) -> None:
-    from app.services import orders, queries, serialize
+    from app.services import queries, serialize
 
     if args.action == "refund":
         return refunds.cmd_refund(args)
@@ -62,6 +62,8 @@ def cmd_order(args: argparse.Namespace) -> None:
         emit({"orders": [serialize.list_entry(e) for e in page.entries], "count": page.count,
               "limit": args.limit, "offset": args.offset})
         return
+    from app.services import orders  # the commands' validators: not needed to list
+
     oid = queries.resolve_id("order", args.id, app.uow())
     if args.action == "show":
         order = orders.get_order(oid, app.uow())

@@ -11,14 +11,16 @@ from app.domain import clock
 from app.domain.catalog import Customer, Promotion, Region, SalesChannel, ShippingOption, Variant
 from app.domain.draft_order import DraftOrder
 from app.domain.errors import InvalidValue
+from app.domain.listing import display_name
 from app.domain.outbox import UNSYNCED_STATES
 from app.domain.pricing import price_draft
 
-from .commands import OrderQuery
+from .command_base import OrderQuery
 from .context import UnitOfWork, UowFactory
 from .dto import ListEntryDTO, ListPage
-from .dto_builders import customer_name, rules_of
+from .dto_builders import rules_of
 from .errors import parse
+from .snapshot import totals_from_dict
 
 # Filters of the window's list, also usable from the CLI.
 FILTERS = ("open_drafts", "paid_today", "all_orders", "not_synced", "all_drafts")
@@ -61,20 +63,24 @@ def list_drafts(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage
         regions = {x.id: x for x in uow.catalog.regions()}
         rates, promos = uow.catalog.tax_rates(), uow.catalog.promotions()
         rules = rules_of(uow)
+        # Everything else a page needs in one statement each, not one per listed draft.
+        names = uow.customers.names([d.customer_id for d in drafts if d.customer_id])
         paid = uow.orders.totals_of([d.order_id for d in drafts if d.order_id])
         entries = []
         for d in drafts:
-            if d.order_id:
-                snapshot = paid.get(d.order_id) or uow.orders.totals_snapshot(d.order_id)
-                total = Decimal(str(snapshot["total"]))
+            if d.order_id and d.order_id in paid:
+                total = totals_from_dict(paid[d.order_id])[0].total
             elif d.region_id in regions:
                 total = price_draft(d, regions[d.region_id], rates, promos, strict=False,
                                     rules=rules).totals.total
             else:
                 total = sum((i.unit_price * i.quantity for i in d.items), Decimal(0))
+            name = display_name(names.get(d.customer_id or ""),
+                                d.billing_address.full_name if d.billing_address else None,
+                                d.shipping_address.full_name if d.shipping_address else None, d.email)
             entries.append(ListEntryDTO(
                 kind="draft", id=d.id, display_id=d.display_id, status="canceled" if d.canceled_at else d.status.value,
-                customer_name=customer_name(uow, d), email=d.email, phone=_phone(d), total=total,
+                customer_name=name, email=d.email, phone=_phone(d), total=total,
                 currency_code=d.currency_code, created_at=d.created_at, item_count=sum(i.quantity for i in d.items)))
         return ListPage(entries=tuple(entries), count=count)
 
@@ -86,21 +92,18 @@ def _phone(d: DraftOrder) -> str | None:
 def list_orders(query: OrderQuery | dict[str, Any], uow: UnitOfWork) -> ListPage:
     query = parse(OrderQuery, query)
     with uow:
-        found, count = uow.orders.search(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
-                                         end=_as_utc(query.created_to, end=True, field="created_to"),
-                                         sync_states=query.sync_state, limit=query.limit, offset=query.offset)
-        outbox = uow.outbox.for_orders([o.id for o, _ in found])
-        drafts = uow.drafts.many([o.draft_order_id for o, _ in found])
+        found, count = uow.orders.list_rows(q=query.q, statuses=query.status, start=_as_utc(query.created_from),
+                                            end=_as_utc(query.created_to, end=True, field="created_to"),
+                                            sync_states=query.sync_state, limit=query.limit, offset=query.offset)
+        outbox = uow.outbox.for_orders([o.id for o in found])
         entries = []
-        for o, totals in found:
-            draft = drafts.get(o.draft_order_id) or uow.drafts.get(o.draft_order_id)
+        for o in found:
             ob = outbox.get(o.id)
             entries.append(ListEntryDTO(
-                kind="order", id=o.id, display_id=o.display_id, status=o.status.value,
-                customer_name=customer_name(uow, draft), email=o.email, phone=_phone(draft),
-                total=Decimal(str(totals["total"])), currency_code=o.currency_code, created_at=o.created_at,
-                invoice_number=o.invoice_number, payment_status=o.payment_status.value,
-                sync_state=ob.state if ob else None, item_count=sum(i.quantity for i in draft.items)))
+                kind="order", id=o.id, display_id=o.display_id, status=o.status, customer_name=o.customer_name,
+                email=o.email, phone=o.phone, total=o.total, currency_code=o.currency_code,
+                created_at=o.created_at, invoice_number=o.invoice_number, payment_status=o.payment_status,
+                sync_state=ob.state if ob else None, item_count=o.item_count))
         return ListPage(entries=tuple(entries), count=count)
 
 

@@ -13,9 +13,24 @@ from app.domain.money import decimal_str
 from app.domain.totals import Adjustment, LineTotals, OrderTotals, TaxBreakdown, TaxLineTotals
 
 
+@functools.cache
+def _names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), looked up once per class: the
+    totals of a 5-line sale are some 80 objects, and fields() per object was most of _dump."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _dump(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _dump(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    cls: type = type(obj)
+    if cls is Decimal:
+        return decimal_str(obj)
+    if cls is tuple or cls is list:
+        return [_dump(x) for x in obj]
+    names = _names(cls)
+    if names is not None:
+        return {n: _dump(getattr(obj, n)) for n in names}
     if isinstance(obj, (tuple, list)):
         return [_dump(x) for x in obj]
     if isinstance(obj, Decimal):

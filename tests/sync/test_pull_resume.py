@@ -99,9 +99,8 @@ class OneBadProduct(ProductsOnly):
 
 
 def test_a_record_the_till_cannot_read_ends_the_round_with_a_message_and_writes_none_of_its_page(store):
-    from app.sync.worker import SyncRunner
-
     from app.sync.pull import PULL_PAGE_SIZE_KEY
+    from app.sync.worker import SyncRunner
 
     source = OneBadProduct(25)
     store.set_setting(PULL_PAGE_SIZE_KEY, 10)

@@ -24,6 +24,14 @@ class SqlCustomerRepository(SqlRepository):
             raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
         return m.customer(row)
 
+    def names(self, customer_ids: list[str]) -> dict[str, str]:
+        """The full names of many customers in one statement (a list page's drafts)."""
+        if not customer_ids:
+            return {}
+        stmt = select(r.CustomerRow.id, r.CustomerRow.first_name, r.CustomerRow.last_name).where(
+            r.CustomerRow.id.in_(set(customer_ids)))
+        return {i: " ".join(p for p in (first, last) if p) for i, first, last in self.s.execute(stmt)}
+
     def by_email(self, email: str) -> Customer | None:
         row = self.s.scalars(select(r.CustomerRow).where(func.lower(r.CustomerRow.email) == email.strip().lower())
                              .options(selectinload(r.CustomerRow.addresses))).first()
