@@ -15,7 +15,7 @@ def test_exchange_prints_the_new_draft_and_its_credit_then_mark_paid_takes_the_r
     order = paid_order(shop, tmp_path)
     got = ok(run(shop, "order", "exchange", f"#{order['display_id']}", "--item", "1:1", "--restock"))
     assert got["credit"] == Decimal("16.33") and got["currency_code"] == "usd"
-    assert got["credit_note_number"].startswith("TD-CN-") and got["order"]["payment_status"] == "partially_refunded"
+    assert got["credit_note_number"].startswith("TD-T1-CN-") and got["order"]["payment_status"] == "partially_refunded"
     draft = ok(run(shop, "draft", "show", got["draft_id"]))["draft_order"]
     assert draft["exchange_credit"] == Decimal("16.33") and draft["email"] == order["email"]
     ok(run(shop, "draft", "add-item", got["draft_id"], "--title", "Mug", "--unit-price", "30", "--quantity", "1"))

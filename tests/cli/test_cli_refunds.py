@@ -41,14 +41,14 @@ def test_refund_a_unit_print_its_credit_note_then_cancel(shop: Path, tmp_path: P
     esp = order["items"][0]["id"]
     got = ok(run(shop, "order", "refund", f"#{order['display_id']}", "--item", f"{esp}:1",
                  "--tender", "card=16.33:RF-1", "--restock", "--reason", "dented bag"))
-    assert got["credit_note_number"] == f"TD-CN-{YEAR}-000001"
+    assert got["credit_note_number"] == f"TD-T1-CN-{YEAR}-000001"
     assert got["refund"]["amount"] == Decimal("16.33") and got["refund"]["note"] == "dented bag"
     assert got["refund"]["items"] == [{"item_id": esp, "quantity": 1, "amount": Decimal("16.33")}]
     assert got["order"]["payment_status"] == "partially_refunded"
 
     shown = ok(run(shop, "order", "show", order["id"]))["order"]
     assert shown["summary"]["refunded_total"] == Decimal("16.33")
-    assert [r["credit_note_number"] for r in shown["refunds"]] == [f"TD-CN-{YEAR}-000001"]
+    assert [r["credit_note_number"] for r in shown["refunds"]] == [f"TD-T1-CN-{YEAR}-000001"]
     assert shown["returns"][0]["items"] == [{"item_id": esp, "quantity": 1, "received_quantity": 1}]
     assert shown["returns"][0]["restock"] is True
 
@@ -56,7 +56,7 @@ def test_refund_a_unit_print_its_credit_note_then_cancel(shop: Path, tmp_path: P
     made = ok(run(shop, "credit-note", got["credit_note_number"], "--out", str(a4)))["credit_note"]
     assert made["copy_number"] == 0 and Path(made["archive_path"]).exists()
     page = text(a4)
-    for expected in ("CREDIT NOTE", f"TD-CN-{YEAR}-000001", f"for invoice {order['invoice_number']}",
+    for expected in ("CREDIT NOTE", f"TD-T1-CN-{YEAR}-000001", f"for invoice {order['invoice_number']}",
                      "Bedford House Espresso", "$16.33", "Card (RF-1)", "dented bag", "back in stock"):
         assert expected in page, expected
     assert "COPY" not in page
@@ -69,7 +69,7 @@ def test_refund_a_unit_print_its_credit_note_then_cancel(shop: Path, tmp_path: P
 
     cancelled = ok(run(shop, "order", "cancel", order["id"], "--tender", "card:VOID-7"))
     assert cancelled["order"]["status"] == "canceled" and cancelled["order"]["payment_status"] == "refunded"
-    assert cancelled["credit_note_number"] == f"TD-CN-{YEAR}-000002"
+    assert cancelled["credit_note_number"] == f"TD-T1-CN-{YEAR}-000002"
     assert cancelled["refund"]["amount"] == Decimal("41.92")
     assert cancelled["order"]["summary"]["refunded_total"] == Decimal("58.25")
     inv = tmp_path / "inv.pdf"
