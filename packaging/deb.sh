@@ -14,14 +14,21 @@ py=.venv/bin/python
 
 version="$("$py" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 arch="$(dpkg --print-architecture)"
-# The system libraries the bundle loads but does not carry. Found with ldd on the Qt xcb platform
-# plugin and every other .so in the bundle (tests/packaging/test_deb.py checks the list stays
-# complete): X11/xcb for the window, EGL/GL for Qt's GUI library, fontconfig/freetype for text,
-# dbus and xkbcommon for the platform integration.
-depends="libc6 (>= 2.31), libglib2.0-0, libdbus-1-3, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1,
+# The system libraries the bundle needs. ldd on the Qt xcb platform plugin shows what it always
+# takes from the system: libGL/libEGL (GLVND) and libxcb. PyInstaller copies the xcb helper
+# libraries (xcb-cursor, icccm, keysyms, ...), X11, fontconfig, freetype, glib and dbus from the
+# build machine; they are listed too, so a till has the distribution's own copies and the bundle
+# also runs where those copies are pruned. libcups comes only from the system (bundle_trim.py).
+# tests/packaging/test_deb.py checks that every library the bundle links but does not carry is in
+# a package named here.
+# The newest glibc symbol version any file of the bundle asks for (objdump comes with binutils,
+# which PyInstaller's strip needs too).
+glibc="$(find "$bundle" -type f \( -name '*.so*' -o -name tilldesk \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | cut -d_ -f2)"
+depends="libc6 (>= ${glibc:-2.31}), libglib2.0-0, libdbus-1-3, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1,
  libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0,
  libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0,
- libxcb-xinerama0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libopengl0"
+ libxcb-xinerama0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libcups2"
 depends="$(echo "$depends" | tr -s ' \n' ' ')"
 
 stage="$(mktemp -d)"
@@ -61,6 +68,6 @@ Description: Point-of-sale and phone-order desk for shop staff
 EOF
 mkdir -p "$out"
 deb="$out/tilldesk_${version}_${arch}.deb"
-dpkg-deb --root-owner-group --build -Zxz "$root" "$deb" >/dev/null
+dpkg-deb --root-owner-group --build -Zgzip "$root" "$deb" >/dev/null
 echo "deb: $deb ($(du -h "$deb" | cut -f1))"
 echo "$deb"
