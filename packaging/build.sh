@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds the one-folder desktop bundle in dist/tilldesk/ and checks it with its own self-test.
 # Run after `bash packaging/dev.sh setup` (PyInstaller comes with the dev extra).
+#   bash packaging/build.sh        the bundle, its checks, then its size by part
+#   bash packaging/build.sh deb    the same, then the Debian package dist/tilldesk_VERSION_ARCH.deb
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+step="${1:-bundle}"
+case "$step" in bundle|deb) ;; *) echo "build.sh: unknown step '$step' (bundle or deb)" >&2; exit 2 ;; esac
 py=.venv/bin/python
 [ -x "$py" ] || py=python3
 "$py" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/tilldesk.spec
@@ -27,3 +31,11 @@ if [ "$before" != "$after" ] || [ "$after" -lt 1 ]; then
   exit 1
 fi
 echo "upgrade check passed: $after unsynced orders kept, backup taken"
+"$py" benchmarks/bundle_size.py dist/tilldesk
+# The window itself opens offscreen from the bundle (it prints "window shown" and quits).
+shown="$(QT_QPA_PLATFORM=offscreen TILLDESK_EXIT_AFTER_SHOWN=1 dist/tilldesk/tilldesk --db "$tmp/till.sqlite")"
+case "$shown" in *"window shown"*) echo "window check passed" ;; *) echo "window check FAILED: $shown" >&2; exit 1 ;; esac
+
+if [ "$step" = deb ]; then
+  bash packaging/deb.sh dist/tilldesk dist
+fi

@@ -1,0 +1,186 @@
+"""The Debian package: built from the PyInstaller bundle by packaging/deb.sh, unpacked into a scratch
+root with `dpkg -x` (no root rights needed), checked file by file, and run from there: its self-test
+(migrate, demo shop, Mark Paid, invoice and receipt PDFs) and its window, offscreen. Also: every
+system library the bundle links to but does not carry belongs to a package the control file names.
+
+Slow: it builds the bundle first when dist/tilldesk is missing (several minutes)."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian or Ubuntu)")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = ROOT / "dist" / "tilldesk"
+    if (built / "tilldesk").is_file():
+        return built
+    work = tmp_path_factory.mktemp("pyinstaller")
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                    "--distpath", str(work / "dist"), "--workpath", str(work / "build"),
+                    str(ROOT / "packaging" / "tilldesk.spec")], check=True, cwd=ROOT, timeout=3600)
+    return work / "dist" / "tilldesk"
+
+
+@pytest.fixture(scope="module")
+def deb(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("deb")
+    run = subprocess.run(["bash", str(ROOT / "packaging" / "deb.sh"), str(bundle), str(out)],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr
+    return Path(run.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def scratch_root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("root")
+    subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True, timeout=300)
+    return root
+
+
+def control(deb: Path) -> dict[str, str]:
+    text = subprocess.run(["dpkg-deb", "-f", str(deb)], check=True, capture_output=True, text=True).stdout
+    fields: dict[str, str] = {}
+    key = ""
+    for line in text.splitlines():
+        if line.startswith(" ") and key:
+            fields[key] += "\n" + line
+        else:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return fields
+
+
+def depends_names(deb: Path) -> set[str]:
+    return {part.split("(")[0].strip() for part in " ".join(control(deb)["Depends"].split()).split(",")}
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "LD_LIBRARY_PATH")}
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"))
+    return env
+
+
+@pytest.mark.slow
+def test_control_file_names_version_arch_and_depends(deb: Path) -> None:
+    fields = control(deb)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    arch = subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
+    assert fields["Package"] == "tilldesk"
+    assert fields["Version"] == version
+    assert fields["Architecture"] == arch
+    assert deb.name == f"tilldesk_{version}_{arch}.deb"
+    assert {"libxcb-cursor0", "libegl1", "libxkbcommon-x11-0", "libfontconfig1"} <= depends_names(deb)
+    assert int(fields["Installed-Size"]) > 10_000  # kB: the bundle is in it
+    assert "libc6 (>= 2." in fields["Depends"]  # the newest glibc symbol version the bundle uses
+
+
+@pytest.mark.slow
+def test_files_land_in_the_standard_places(scratch_root: Path) -> None:
+    exe = scratch_root / "opt" / "tilldesk" / "tilldesk"
+    assert exe.is_file() and os.access(exe, os.X_OK)
+    link = scratch_root / "usr" / "bin" / "tilldesk"
+    assert link.is_symlink() and not os.readlink(link).startswith("/"), "the PATH command must be a relative link"
+    assert link.resolve() == exe.resolve()
+    for icon in ("256x256/apps/tilldesk.png", "64x64/apps/tilldesk.png", "scalable/apps/tilldesk.svg"):
+        assert (scratch_root / "usr/share/icons/hicolor" / icon).is_file(), icon
+    desktop = scratch_root / "usr/share/applications/tilldesk.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    entry.read(desktop)
+    section = entry["Desktop Entry"]
+    assert section["Type"] == "Application" and section["Name"] == "Tilldesk"
+    assert (scratch_root / "usr/bin" / section["Exec"].split()[0]).exists(), "Exec names the command on PATH"
+    assert section["Icon"] == "tilldesk"
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    # What the trim leaves out stays out (packaging/bundle_trim.py).
+    internal = scratch_root / "opt/tilldesk/_internal"
+    assert not (internal / "PySide6/Qt/translations").exists()
+    assert not (internal / "PySide6/Qt/plugins/platformthemes/libqgtk3.so").exists()
+    assert not (internal / "mypy").exists()
+    assert (internal / "babel/locale-data/de_DE.dat").is_file()
+    assert not (internal / "babel/locale-data/ja.dat").exists()
+
+
+@pytest.mark.slow
+def test_installed_command_passes_its_self_test(scratch_root: Path, tmp_path: Path) -> None:
+    run = subprocess.run([str(scratch_root / "usr/bin/tilldesk"), "--self-test"], cwd=tmp_path,
+                         env=clean_env(tmp_path), capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ok 5 render and archive the invoice and receipt" in run.stdout
+    assert "self-test passed" in run.stdout
+
+
+@pytest.mark.slow
+def test_installed_command_opens_its_window_offscreen(scratch_root: Path, tmp_path: Path) -> None:
+    env = clean_env(tmp_path) | {"TILLDESK_EXIT_AFTER_SHOWN": "1"}
+    # A database with the demo shop, as bench_startup.py uses: a new empty one first asks for set-up.
+    subprocess.run([str(scratch_root / "usr/bin/tilldesk"), "--db", str(tmp_path / "till.sqlite"), "--demo",
+                    "catalog", "regions"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600)
+    run = subprocess.run([str(scratch_root / "usr/bin/tilldesk"), "--db", str(tmp_path / "till.sqlite")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "window shown" in run.stdout
+
+
+def _needed(elf: Path) -> set[str]:
+    out = subprocess.run(["objdump", "-p", str(elf)], capture_output=True, text=True, check=False).stdout
+    return {line.split()[1] for line in out.splitlines() if line.strip().startswith("NEEDED")}
+
+
+def _system_path(soname: str, cache: dict[str, list[str]] = {}) -> str | None:  # noqa: B006 (a cache)
+    """Where the dynamic loader finds ``soname`` on this machine (ldconfig's cache, 64-bit first)."""
+    if not cache:
+        out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines()[1:]:
+            name, _, path = line.strip().partition(" => ")
+            cache.setdefault(name.split(" (")[0], []).append(line.strip())
+    lines = cache.get(soname, [])
+    lines.sort(key=lambda line: "x86-64" not in line and "64bit" not in line)
+    return lines[0].rsplit(" => ", 1)[1] if lines else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("objdump") is None, reason="needs objdump (binutils)")
+def test_every_system_library_linked_comes_from_a_package_in_depends(scratch_root: Path, deb: Path) -> None:
+    internal = scratch_root / "opt/tilldesk/_internal"
+    carried = {p.name for p in internal.rglob("*.so*")}
+    outside: set[str] = set()
+    for elf in internal.rglob("*.so*"):
+        if elf.is_file() and not elf.is_symlink():
+            outside |= _needed(elf) - carried
+    assert "libxcb-cursor.so.0" in outside or "libxcb-cursor.so.0" in carried  # the xcb plugin's, as issue 15 says
+    depends = depends_names(deb)
+    missing = {}
+    for soname in sorted(outside):
+        path = _system_path(soname)
+        assert path, f"{soname} is linked by the bundle but not installed on this machine"
+        owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)], capture_output=True, text=True)
+        if owner.returncode != 0:
+            owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+        package = owner.stdout.split(":")[0].strip()
+        if package and package not in depends:
+            missing[soname] = package
+    assert not missing, f"add these packages to Depends in packaging/deb.sh: {missing}"
+
+
+def test_deb_script_without_a_bundle_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    run = subprocess.run(["bash", str(ROOT / "packaging" / "deb.sh"), str(tmp_path / "nothing"), str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "no bundle at" in run.stderr
+    assert not (tmp_path / "out").exists()
