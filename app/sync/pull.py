@@ -81,6 +81,9 @@ class KindReport:
     resumed: bool = False
     complete: bool = False  # the kind reached its end (False: stopped part-way)
     fetched_ids: list[str] = field(default_factory=list)
+    # A page whose records are not the server's records one for one (Medusa v1 lists regions for
+    # tax rates, one rate per region and country): its server ids cannot stand for the local ids.
+    mapped: bool = False
 
 
 @dataclass
@@ -172,12 +175,12 @@ class CatalogPuller:
             # More records went than a page: start the kind again rather than skip some.
             log.info("the %s list moved under the resumed pull: starting it again", kind)
             walk, whole = _Walk(since, 0, walk.high, None, 0), not since
-            rep.fetched, rep.fetched_ids = 0, []
+            rep.fetched, rep.fetched_ids, rep.mapped = 0, [], False
         if outcome == "stopped" or self.stop():
             return rep
         high = walk.high
         # Mirror deletions: compare the full id sets (the incremental list cannot show them).
-        keep = set(rep.fetched_ids) if whole else self.source.ids(kind)
+        keep = set(rep.fetched_ids) if whole and not rep.mapped else self.source.ids(kind)
         if kind == "customers":
             mapping = ctx["customer_ids"]
             keep = {mapping.get(i, i) for i in keep}
@@ -220,6 +223,7 @@ class CatalogPuller:
                                           transient=False) from exc
                 rep.fetched += len(fresh_ids)
                 rep.fetched_ids += fresh_ids
+                rep.mapped = rep.mapped or {str(x.get("id")) for x in page.records} != set(fresh_ids)
                 if kind == "products":
                     if total_units is None and finished:
                         total_units = w.units
