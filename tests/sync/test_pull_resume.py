@@ -110,3 +110,30 @@ def test_a_record_the_till_cannot_read_ends_the_round_with_a_message_and_writes_
     assert runner.status.last_error == report.error
     kept = store.local_ids("products")
     assert "prod_012" not in kept and kept == {f"prod_{i:03d}" for i in range(10)}  # pages before it only
+
+
+class RegionsForTaxRates:
+    """Medusa v1's shape: tax rates listed as regions, one rate per region and country, so a
+    page's server ids (regions) are not the ids of the records it stores (rates)."""
+
+    rates = [{"id": f"reg_{r}:{c}", "name": "VAT", "code": "vat", "country_code": c, "rate": "19"}
+             for r in (1, 2) for c in ("de", "at")]
+
+    def page(self, kind, since, offset, limit, context):
+        from app.sync.ports import CatalogPage
+
+        if kind != "tax_rates" or offset:
+            return CatalogPage(records=[], server_ids=[], count=2 if kind == "tax_rates" else 0)
+        return CatalogPage(records=list(self.rates), server_ids=["reg_1", "reg_2"], count=2, units=2)
+
+    def ids(self, kind):
+        return {r["id"] for r in self.rates} if kind == "tax_rates" else set()
+
+    def variant_count(self):
+        return 0
+
+
+def test_a_whole_pull_keeps_records_whose_ids_are_not_the_servers_list_ids(store):
+    report = CatalogPuller(store, RegionsForTaxRates(), page_size=10).pull(["tax_rates"])
+    assert report.kinds["tax_rates"].complete and report.kinds["tax_rates"].deleted == 0
+    assert store.local_ids("tax_rates") == {r["id"] for r in RegionsForTaxRates.rates}
