@@ -85,13 +85,14 @@ def test_a_wrong_or_missing_pin_is_exit_2_and_the_command_writes_nothing(cli: Cl
     body = tmp_path / "draft.json"
     body.write_text(json.dumps(draft_body()))
     before = acted_on(cli.db)
+    head = max(e["seq"] for e in cli("audit", "list")[1]["entries"])  # what the set-up put on record
     for kwargs, message in (({}, "sign in first"), ({"pin": "0000"}, "staff: wrong PIN for Cam"),
                             ({"pin": None}, "TILLDESK_PIN: not set")):
         args = ("draft", "create", str(body)) + (("--staff", "Cam") if kwargs else ())
         rc, out, err = cli(*args, **kwargs)
         assert rc == 2 and out is None and message in err and len(err.splitlines()) == 1, err
     assert acted_on(cli.db) == before
-    rc, out, _ = cli("audit", "list", "--since", "3")
+    rc, out, _ = cli("audit", "list", "--since", str(head))
     assert [e["action"] for e in out["entries"]] == ["pin_failed"]  # the wrong PIN is on record
     rc, out, _ = cli("draft", "create", str(body), "--staff", "Cam", pin="3333")
     assert rc == 0 and out["draft_order"]["id"]
