@@ -43,7 +43,7 @@ __all__ = ["PUSH_CONCURRENCY_KEY", "DEFAULT_PUSH_CONCURRENCY", "MAX_PUSH_CONCURR
 
 #: Setting: how many orders one round pushes at once (1: one after the other).
 PUSH_CONCURRENCY_KEY = "sync_push_concurrency"
-DEFAULT_PUSH_CONCURRENCY = 4
+DEFAULT_PUSH_CONCURRENCY = 1
 #: More gains nothing against one Medusa process and only queues on SQLite's writer.
 MAX_PUSH_CONCURRENCY = 16
 
