@@ -44,6 +44,7 @@ def state(db: Path, order_id: str) -> tuple[str, dict]:  # type: ignore[type-arg
         order = con.execute("SELECT payment_status, refunded_total FROM orders WHERE id=?", (order_id,)).fetchone()
         refunds = con.execute("SELECT id, credit_note_number, amount FROM refunds").fetchall()
         returns = con.execute("SELECT refund_id, restock FROM returns").fetchall()
+        return_ids = [r for (r,) in con.execute("SELECT id FROM returns")]
         outbox = sorted(con.execute("SELECT kind, subject_id, state FROM outbox").fetchall())
         seq = con.execute("SELECT prefix, last_value FROM invoice_sequences WHERE prefix LIKE '%-CN'").fetchall()
     finally:
@@ -57,7 +58,9 @@ def state(db: Path, order_id: str) -> tuple[str, dict]:  # type: ignore[type-arg
     assert number.startswith("TD-CN-") and number.endswith("-000001") and amount == "16.33", facts
     assert order == ("partially_refunded", "16.33"), facts
     assert returns == [(refund_id, 1)], facts
-    assert outbox == [("push_order", "", "queued"), ("push_refund", refund_id, "queued")], facts
+    # The sale, its refund and the return of the goods, each its own entry (app/sync/returns.py).
+    assert outbox == [("push_order", "", "queued"), ("push_refund", refund_id, "queued"),
+                      ("push_return", return_ids[0], "queued")], facts
     assert seq == [("TD-CN", 1)], facts
     return "refunded", facts
 
