@@ -14,7 +14,7 @@ from app.persistence import migration_progress
 from app.persistence.db import SCHEMA_HEAD, due_revisions, migration_due
 from tests.conftest import db_fingerprint
 from tests.migrations.make_schema_0001 import build, empty_at_revision
-from ui import migration_dialog
+from ui import launcher, migration_dialog
 
 PREVIOUS = due_revisions(None)[-2]  # the revision before the head: "0006" once 0007 exists
 
@@ -58,9 +58,21 @@ def test_start_up_migrates_behind_a_progress_dialog_and_keeps_the_backup(qtbot, 
     dialogs: list[Watched] = []
     Watched.visible_at = []
     monkeypatch.setattr(migration_dialog, "MigrationDialog", lambda: dialogs.append(Watched()) or dialogs[-1])
-    monkeypatch.setenv("TILLDESK_EXIT_AFTER_SHOWN", "1")
+    shown: list[bool] = []
 
-    assert main(["--db", str(old_file)]) == 0  # the window was shown after the migration
+    def show_window(app) -> int:  # the launcher's own run() ends Qt's event loop with quit(), which
+        from ui.main_window import MainWindow  # leaves later tests' queued results undelivered
+
+        window = MainWindow(app)
+        qtbot.addWidget(window)
+        window.show()
+        shown.append(window.isVisible())
+        window.close()
+        return 0
+
+    monkeypatch.setattr(launcher, "run", show_window)
+
+    assert main(["--db", str(old_file)]) == 0 and shown == [True]  # the window was shown after the migration
 
     (dlg,) = dialogs
     steps = [(p.revision, p.index, p.count) for p in dlg.seen]
