@@ -20,6 +20,7 @@ class TillSetupDialog(QDialog):
         self.setObjectName("tillSetupDialog")
         self.setWindowTitle("Set up this till")
         self.app = app
+        self.setMinimumWidth(460)  # the example number and the placeholder whole, not wrapped or cut
         layout = QVBoxLayout(self)
         intro = QLabel("Each till of the shop needs its own short code: it is part of every invoice "
                        "number this till prints (e.g. TD-A1-2026-000001).", self)

@@ -30,7 +30,7 @@ def full_name(first: str | None, last: str | None) -> str:
 
 def display_name(customer: str | None, billing: str | None, shipping: str | None, email: str | None) -> str:
     """Who a draft or order is for: the customer's name, else the billing then the shipping
-    address's name, else the email (the rule of services.dto_builders.customer_name)."""
+    address's name, else the email (services.dto_builders.customer_name uses it too)."""
     for name in (customer, billing, shipping):
         if name:
             return name

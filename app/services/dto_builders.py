@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.draft_order import DraftOrder
+from app.domain.listing import display_name
 from app.domain.order import Order, OrderStatus, PaymentStatus
 from app.domain.outbox import STEPS, OutboxEntry
 from app.domain.pricing import PricedDraft, price_draft, totals_rules
@@ -30,17 +31,16 @@ def rules_of(uow: UnitOfWork) -> str:
 
 
 def customer_name(uow: UnitOfWork, draft: DraftOrder) -> str:
+    """The one rule of app.domain.listing.display_name, which the list's single query uses too."""
+    name = None
     if draft.customer_id:
         try:
             name = uow.customers.get(draft.customer_id).full_name
-            if name:
-                return name
         except Exception:  # a customer removed by a later sync still leaves the draft readable
             pass
-    for addr in (draft.billing_address, draft.shipping_address):
-        if addr is not None and addr.full_name:
-            return addr.full_name
-    return draft.email or ""
+    billing, shipping = draft.billing_address, draft.shipping_address
+    return display_name(name, billing.full_name if billing else None, shipping.full_name if shipping else None,
+                        draft.email)
 
 
 def search_text(uow: UnitOfWork, draft: DraftOrder, invoice_number: str | None = None) -> str:
