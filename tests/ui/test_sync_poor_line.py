@@ -30,9 +30,10 @@ def test_some_requests_lost_reads_poor_connection_with_progress_never_offline(qt
     fake.fail("create_draft_order", "before", times=3)
     seen: list[str] = []
     w.sync.bridge.statusChanged.connect(lambda s: seen.append(describe_status(s)[0]))
-    # The order given up waits 2 s before the engine tries it again, so the next round does not
-    # race the checks below (with FAST's 1 ms it sometimes went through before they ran).
-    first_stage = {**FAST, "engine_options": {**FAST["engine_options"], "base_delay": 2.0}}
+    # The order given up backs off for an hour, so no later round races the checks below: with a
+    # 2 s pause a full run on a loaded machine sometimes started the next round (and sent it)
+    # before the window had shown the first round's end. Staff's Retry brings it back below.
+    first_stage = {**FAST, "engine_options": {**FAST["engine_options"], "base_delay": 3600.0}}
     w.sync.bridge.restart(backend_factory=lambda: v2(fake), retry_policy=QUICK, **first_stage)
     label = w.sync_label
     qtbot.waitUntil(lambda: label.text() == "Poor connection: 2 of 3 sent · 1 queued", timeout=WAIT)
@@ -46,6 +47,8 @@ def test_some_requests_lost_reads_poor_connection_with_progress_never_offline(qt
     assert [len(fake.orders_for(o.id)) for o in paid] == [0, 1, 1]
 
     # The line goes down altogether: now, and only now, it is offline.
+    store = SyncStore(till.uow)
+    store.retry(store.for_order(paid[0].id).id)
     w.sync.bridge.restart(backend_factory=lambda: DeadLine(), retry_policy=QUICK, **FAST)
     qtbot.waitUntil(lambda: label.text() == "Offline — 1 order waiting", timeout=WAIT)
 

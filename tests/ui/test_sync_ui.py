@@ -235,7 +235,10 @@ def test_quitting_with_unsynced_orders_warns_and_can_be_cancelled(qtbot, till, o
     answer_with(QMessageBox.StandardButton.Close)  # "Quit anyway"
     w.close()
     assert len(seen) == 2 and not w.isVisible() and w.sync.bridge.worker is None
-    assert SyncStore(till.uow).counts()["queued"] == 2  # kept for the next start
+    # Kept for the next start: queued, or in progress when the worker had already tried one against
+    # the closed port (on a loaded machine it sometimes had by the time of the quit).
+    counts = SyncStore(till.uow).counts()
+    assert counts["queued"] + counts["in_progress"] == 2, counts
 
 
 def settings_rows(till) -> dict[str, str]:
