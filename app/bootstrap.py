@@ -10,28 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from platformdirs import user_data_path
-
 from app.domain.staff import Actor, Approval
+from app.paths import default_db_path
 from app.persistence.db import Database, open_database
 from app.persistence.uow import SqlUnitOfWork
 from app.services.demo import load_demo_shop
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "Tilldesk"
 T = TypeVar("T")
 
 # A manager's approval for the one call running in this thread (App.approved); each worker thread
 # has its own context, so an approval never leaks into another thread's unit of work.
 _APPROVAL: ContextVar[Approval | None] = ContextVar("tilldesk_approval", default=None)
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("TILLDESK_DB")
-    if env:
-        return Path(env)
-    return user_data_path(APP_NAME, appauthor=False) / "tilldesk.sqlite"
 
 
 @dataclass

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 from typing import Any
 
+from app.cli import quick
 from app.cli.common import count_arg, emit, open_app
 
 
@@ -20,6 +21,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_catalog(args: argparse.Namespace) -> None:
+    if args.what == "variants" and quick.variants(args):
+        return
     from app.services import queries, serialize
 
     app = open_app(args)

@@ -45,6 +45,17 @@ class Parser(argparse.ArgumentParser):
         fail(f"{message} (see `{self.prog} --help`)", EXIT_BAD_INPUT)
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked: importlib.metadata costs every other command time."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        parser.exit(message=f"tilldesk {version()}\n")
+
+
 _DB_HELP = "the SQLite database to use (default: Tilldesk's file in your data folder)"
 
 
@@ -69,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     acting.add_options(common)  # --staff and --approver, for every command that acts
     p = Parser(prog="tilldesk", description="Tilldesk: point of sale and phone orders, offline first.")
     _global_options(p)
-    p.add_argument("--version", action="version", version=f"tilldesk {version()}")
+    p.add_argument("--version", action=_Version, help="show the program's version number and exit")
     p.add_argument("--self-test", action="store_true",
                    help="check this installation headless on a throw-away database, then exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -164,7 +175,7 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] 
     _load_extensions()
     argv = list(sys.argv[1:] if argv is None else argv)
     from app.domain.errors import DomainError
-    from app.persistence.db import DatabaseError, DatabaseMissing
+    from app.persistence.schema_marks import DatabaseError, DatabaseMissing
 
     try:
         _check_text(argv)

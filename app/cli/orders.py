@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from app.cli import refunds
+from app.cli import quick, refunds
 from app.cli.common import BadInput, OutputFailed, count_arg, emit, excerpt, open_app
 
 LIMIT = count_arg(1, 1000)
@@ -46,14 +46,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_order(args: argparse.Namespace) -> None:
-    from app.services import queries, serialize
-
     if args.action == "refund":
         return refunds.cmd_refund(args)
     if args.action == "cancel":
         return refunds.cmd_cancel(args)
     if args.action == "exchange":
         return refunds.cmd_exchange(args)
+    if args.action == "list" and quick.order_list(args):
+        return
+    from app.services import queries, serialize
+
     app = open_app(args)
     if args.action == "list":
         page = queries.list_orders({"q": args.q, "status": args.status, "created_from": args.date_from,

@@ -15,32 +15,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain import clock
+from app.persistence.schema_marks import APPLICATION_ID, SCHEMA_HEAD, DatabaseError, DatabaseMissing
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-# The newest schema revision this Tilldesk writes. Opening a database already at it needs no
-# alembic at all (importing alembic costs about a quarter of a second of start-up);
-# tests/migrations checks that this constant is alembic's head.
-SCHEMA_HEAD = "0007"
-
-# `PRAGMA application_id` of every Tilldesk database ("TILL" in ASCII), written on creation and on
-# the first open of a file from before the marker. A file is Tilldesk's only with this marker, or
-# (older files) a known revision AND the tables that revision made: never by alembic's table alone.
-APPLICATION_ID = 0x54494C4C
 # The tables every revision since 0001 has; a file without all of them is another program's.
 CORE_TABLES = frozenset({"alembic_version", "regions", "variants", "products", "customers", "draft_orders",
                          "line_items", "orders", "payments", "outbox", "invoice_sequences", "counters",
                          "settings"})
-
-
-class DatabaseError(Exception):
-    """The database cannot be used; the message says why in plain words."""
-
-
-class DatabaseMissing(DatabaseError):
-    """The named file does not exist and creating it was not asked for (bad input, exit 2)."""
 
 
 @dataclass
