@@ -59,7 +59,7 @@ def test_opening_reads_one_page_and_counts_the_whole_view(big_window):
     assert model.pages_fetched == 1
     assert model.total == ORDERS + 1  # the copies and the template sale
     assert model.canFetchMore()
-    assert w.list_count.text() == f"200 of {ORDERS + 1:,} rows loaded · scroll for more"
+    assert w.list_count.text() == f"{list_filters.PAGE} of {ORDERS + 1:,} rows loaded · scroll for more"
 
 
 def test_scrolling_to_the_end_reads_every_page_in_order(big_window, qtbot):
@@ -71,7 +71,7 @@ def test_scrolling_to_the_end_reads_every_page_in_order(big_window, qtbot):
         view.scrollToBottom()  # Qt asks fetchMore when the scroll bar reaches its end
         qtbot.waitUntil(lambda: model.rowCount() > rows_seen[-1])
         rows_seen.append(model.rowCount())
-    assert rows_seen[:3] == [200, 400, 600]
+    assert rows_seen[:3] == [list_filters.PAGE, 2 * list_filters.PAGE, 3 * list_filters.PAGE]
     assert model.rowCount() == model.total == ORDERS + 1
     assert model.pages_fetched == -(-(ORDERS + 1) // list_filters.PAGE)
     shown = [model.entry(i).id for i in range(model.rowCount())]
