@@ -8,7 +8,8 @@ Run from the repository root:  .venv/bin/python benchmarks/bench_sale.py [--runs
   the drafts are made beforehand and are not timed;
 - the A4 invoice of 5 and of 50 lines and the 80 mm receipt, rendered only;
 - floors: one fsync'd SQLite commit of one small row, a bare reportlab page (one line of text in
-  the embedded font, saved to bytes), and one fsync'd write of an invoice-sized file.
+  the embedded font, saved to bytes), the same page in the built-in Helvetica (no font to embed),
+  and one fsync'd write of an invoice-sized file.
 Figures are wall-clock medians (and p90) in milliseconds; the machine's load shows in them, the
 ratios to the floors much less.
 """
@@ -64,11 +65,11 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
-def bare_page() -> bytes:
+def bare_page(font: str = SANS, text: str = "Invoice TD-000001 Łukasz Żółć 12,90 €") -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=SANS)
-    canvas.setFont(SANS, 10)
-    canvas.drawString(72, 720, "Invoice TD-000001 Łukasz Żółć 12,90 €")
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=font)
+    canvas.setFont(font, 10)
+    canvas.drawString(72, 720, text)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -143,6 +144,9 @@ def main() -> None:
         work: list[tuple[str, Callable[[], object]]] = [
             ("floor: fsync'd SQLite commit", commit),
             ("floor: bare reportlab page", bare_page),
+            # The issue's "bare reportlab page 1.1 ms" was a page in a built-in font: no TrueType
+            # subset to embed. Both floors are printed; the targets are wall-clock either way.
+            ("floor: bare page, Helvetica", lambda: bare_page("Helvetica", "Invoice TD-000001 12.90")),
             (f"floor: fsync'd {pdf_size // 1024} KiB file", fsync_floor(folder, pdf_size)),
             ("sale: Mark Paid + A4 (5 lines)", a_sale),
             ("A4 invoice, 5 lines", lambda: render_invoice_a4(five)),
@@ -157,16 +161,17 @@ def main() -> None:
     names = [name for name, _ in work]
     wall = {name: statistics.median(results[name][0]) for name in names}
     cpu = {name: statistics.median(results[name][1]) for name in names}
-    floor_commit, floor_page, floor_write = (wall[name] for name in names[:3])
+    floor_commit, floor_page, floor_plain, floor_write = (wall[name] for name in names[:4])
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}, {args.runs} interleaved runs each")
     print(f"{'what':32} {'median':>8} {'p90':>8} {'CPU med':>8}  ratio to floors (wall)")
     for name in names:
         ratio = "" if name.startswith("floor") else (
-            f"x{wall[name] / floor_page:5.1f} page  x{wall[name] / floor_commit:6.1f} commit")
+            f"x{wall[name] / floor_page:5.1f} page  x{wall[name] / floor_plain:5.1f} Helvetica page  "
+            f"x{wall[name] / floor_commit:6.1f} commit")
         print(f"{name:32} {wall[name]:8.2f} {p90(results[name][0]):8.2f} {cpu[name]:8.2f}  {ratio}")
     print(f"sale floor (commit + page + file write): {floor_commit + floor_page + floor_write:.2f} ms")
-    for key, name in (("sale", names[3]), ("a4_50", names[5]), ("receipt", names[6])):
+    for key, name in (("sale", names[4]), ("a4_50", names[6]), ("receipt", names[7])):
         verdict = "met" if wall[name] <= TARGETS[key] else "MISSED"
         print(f"target {name}: {TARGETS[key]:.0f} ms or less (wall median): {verdict}")
 
