@@ -25,7 +25,7 @@ class SqlDraftRepository(SqlRepository):
         row = self.s.get(r.DraftOrderRow, draft_id, options=_LOAD)
         if row is None:
             raise NotFound(f"draft order {draft_id} does not exist", field="id")
-        return row
+        return self._hold(row)
 
     def get(self, draft_id: str) -> DraftOrder:
         return m.draft(self._row(draft_id))

@@ -23,7 +23,7 @@ class SqlOrderRepository(SqlRepository):
         row = self.s.get(r.OrderRow, order_id, options=[selectinload(r.OrderRow.payments)])
         if row is None:
             raise NotFound(f"order {order_id} does not exist", field="id")
-        return row
+        return self._hold(row)
 
     def get(self, order_id: str) -> Order:
         return m.order(self._row(order_id))
