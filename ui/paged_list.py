@@ -1,6 +1,7 @@
 """The left-hand list read a page at a time: Qt asks ``canFetchMore``/``fetchMore`` when the view
 scrolls near the end of what is loaded, and only then is the next page read (off the UI thread
-through the op helper's query worker). A year of orders is a count and a page of rows (list_filters.PAGE), not a million."""
+through the op helper's query worker). A year of orders is a count and a page of rows
+(list_filters.PAGE), not a million."""
 
 from __future__ import annotations
 

@@ -26,14 +26,33 @@ COUNT_CAP = 10_000
 TRIGRAM = 3
 
 
+def indexed_part(word: str) -> str:
+    """What of a word the trigram index is asked for. An email's domain (`@example.com`) is shared
+    by most customers, so each of its trigrams lists most of the rows: on a million orders a whole
+    email took 50 to 150 ms in the index, its part before the `@` 9 to 28 ms. The whole word is
+    then checked with LIKE on the rows found (match_terms)."""
+    if "@" in word:
+        local = word.split("@", 1)[0]
+        if len(local) >= TRIGRAM:
+            return local
+    return word
+
+
 def match_terms(q: str | None) -> tuple[str | None, list[str]]:
     """The search box as (an FTS5 MATCH expression for its words of 3+ characters, all of which
-    must appear, or None; its shorter words, to check with LIKE). Each long word is one quoted
-    phrase, so nothing typed is read as FTS5 syntax."""
+    must appear, or None; the words to check with LIKE on the rows found: the shorter ones, and the
+    whole of a word the index was asked only part of). Each indexed word is one quoted phrase, so
+    nothing typed is read as FTS5 syntax."""
     if not q or not q.strip():
         return None, []
     parts = q.lower().replace("#", " ").split()
     long = [w for w in parts if len(w) >= TRIGRAM]
-    short = [w for w in parts if len(w) < TRIGRAM]
-    expr = " AND ".join('"' + w.replace('"', '""') + '"' for w in long) if long else None
-    return expr, short
+    checked = [w for w in parts if len(w) < TRIGRAM]
+    indexed = []
+    for w in long:
+        part = indexed_part(w)
+        indexed.append(part)
+        if part != w:
+            checked.append(w)
+    expr = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed) if indexed else None
+    return expr, checked

@@ -121,6 +121,19 @@ def test_bad_input_goes_the_ordinary_way_with_its_message(shop, capsys, monkeypa
     assert fast[0] == 2 and said in fast[2] and fast[1] == ""
 
 
+def test_an_email_search_finds_that_email_and_not_its_local_part_elsewhere(shop, capsys, monkeypatch):
+    con = sqlite3.connect(shop)
+    email = con.execute("SELECT email FROM orders WHERE email LIKE '%@%' ORDER BY id LIMIT 1 OFFSET 5").fetchone()[0]
+    con.close()
+    local, domain = email.split("@")
+    other = f"{local}@{'x' + domain}"
+    for quick_lists in (True, False):
+        found = run(capsys, monkeypatch, ["--db", str(shop), "order", "list", "--q", email], quick_lists)[1]
+        assert '"count": 0' not in found and found.count(f'"email": "{email}"') >= 1
+        none = run(capsys, monkeypatch, ["--db", str(shop), "order", "list", "--q", other], quick_lists)[1]
+        assert '"count": 0' in none  # the part before the @ matched in the index, the whole word did not
+
+
 def test_only_a_tilldesk_file_at_this_schema_is_read_quickly(shop, tmp_path):
     assert connect_at_head(tmp_path / "missing.sqlite") is None
     (tmp_path / "empty.sqlite").write_bytes(b"")
