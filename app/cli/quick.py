@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.cli.common import emit
+
+T = TypeVar("T")
 
 QUERY_MAX = 1000  # app.services.command_base.Command's str_max_length
 
@@ -44,6 +47,18 @@ def _connect(args: argparse.Namespace) -> sqlite3.Connection | None:
     return connect_at_head(path)
 
 
+def _read(args: argparse.Namespace, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """``read`` on a quick connection, or None when the ordinary path must answer instead."""
+    con = _connect(args)
+    if con is None:
+        return None
+    with closing(con):
+        try:
+            return read(con)
+        except sqlite3.Error:
+            return None
+
+
 def _text(value: str | None) -> str | None:
     """The search text as the ordinary path's command model reads it (whitespace stripped), or
     raise ValueError for text it would refuse."""
@@ -66,18 +81,14 @@ def order_list(args: argparse.Namespace) -> bool:
         end = as_utc(args.date_to, end=True, field="created_to")
     except Exception:  # any doubt: the ordinary path runs and names the field
         return False
-    con = _connect(args)
-    if con is None:
-        return False
     from app.domain.money import money_str, normalize
     from app.persistence.quick_read import order_rows
 
-    with closing(con):
-        try:
-            rows, count = order_rows(con, q=q, statuses=args.status, start=start, end=end,
-                                     sync_states=args.sync_state, limit=args.limit, offset=args.offset)
-        except sqlite3.Error:
-            return False
+    page = _read(args, lambda con: order_rows(con, q=q, statuses=args.status, start=start, end=end,
+                                              sync_states=args.sync_state, limit=args.limit, offset=args.offset))
+    if page is None:
+        return False
+    rows, count = page
     entries = []
     for row, state in rows:
         entries.append({
@@ -98,17 +109,12 @@ def variants(args: argparse.Namespace) -> bool:
         q = _text(args.q) or ""
     except (ValueError, UnicodeError):
         return False
-    con = _connect(args)
-    if con is None:
-        return False
     from app.domain.money import normalize
     from app.persistence.quick_read import variant_rows
 
-    with closing(con):
-        try:
-            found = variant_rows(con, q, args.limit)
-        except sqlite3.Error:
-            return False
+    found = _read(args, lambda con: variant_rows(con, q, args.limit))
+    if found is None:
+        return False
     items: list[dict[str, Any]] = []
     for v in found:
         prices = json.loads(v.prices_json) if v.prices_json is not None else None
