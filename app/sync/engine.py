@@ -54,6 +54,10 @@ TOTAL_FIELDS = ("total", "subtotal", "tax_total", "discount_total", "shipping_to
 #: How far before the local sale the server's clock may be when searching for an order we may
 #: already have created (till and server clocks are not synchronised).
 CLOCK_SLACK = timedelta(days=1)
+#: How far the server's database clock (which stamps ``created_at``) may be behind its web
+#: server's (which sends ``Date``): the search after a lost create starts this long before the
+#: server's time at the moment the create was marked.
+SERVER_CLOCK_MARGIN = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,7 @@ class PushEngine:
                 self.store.set_customer_server_id(order.customer_id, found)
                 return self._done(entry, 1, {**data, "customer_id": found})
         elif pending == "create_draft":
-            since = (order.created_at or self.clock()) - CLOCK_SLACK
+            since = self._search_since(order, data)
             made = self.backend.find_order(order.id, data.get("customer_id"), since)
             if made is not None:
                 data = {**data, "draft_id": made.id, "found_after_unknown_outcome": True}
@@ -236,6 +240,18 @@ class PushEngine:
                 data = {**data, "payment_collection_id": got.open_payment_id}
         data = {k: v for k, v in data.items() if k != "pending"}
         return step, data
+
+    def _search_since(self, order: OrderDTO, data: dict[str, Any]) -> datetime:
+        """Where the search for a draft this till may already have made starts: the server's
+        own time when the create was marked, or, before any answer told it, a day before the sale
+        by the till's clock."""
+        marked = data.get("server_after")
+        if isinstance(marked, str):
+            try:
+                return datetime.fromisoformat(marked)
+            except ValueError:
+                log.warning("order %s: unreadable server time %r; searching from the sale", order.id, marked)
+        return (order.created_at or self.clock()) - CLOCK_SLACK
 
     # -- the steps -----------------------------------------------------------------------------
     def _run_step(self, entry: OutboxEntry, order: OrderDTO, step: int,
@@ -302,6 +318,11 @@ class PushEngine:
         if data.get("draft_id"):
             return self._done(entry, 2, data)
         snapshot = self.snapshot(order, data)
+        server_now = self.backend.server_now()
+        if server_now is not None:
+            # The draft cannot be older on the server than this: a search after a lost answer
+            # pages through minutes of the shop's orders, not a day of every till's.
+            data = {**data, "server_after": (server_now - SERVER_CLOCK_MARGIN).isoformat()}
         data = self._mark(entry, 1, data, "create_draft")
         draft = self.backend.create_draft(snapshot)
         data = {**data, "draft_id": draft.id, "server_totals": draft.totals or {}}

@@ -133,6 +133,18 @@ class LineMeter:
         self.sleep(delay)
         return True
 
+    def read(self, fn: Callable[..., T], *args: Any, stop: Callable[[], bool] = lambda: False) -> T:
+        """``call`` for a read, which is always safe to send again: a transient failure is
+        retried here, within the policy and the round's budget, before it reaches the caller."""
+        attempt = 0
+        while True:
+            try:
+                return self.call(fn, *args)
+            except BackendError as exc:
+                if not exc.transient or stop() or not self.wait(attempt):
+                    raise
+                attempt += 1
+
     def call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
             result = fn(*args)
@@ -158,14 +170,7 @@ class MeteredCatalog:
         self.stop = stop or (lambda: False)
 
     def _retrying(self, fn: Callable[..., T], *args: Any) -> T:
-        attempt = 0
-        while True:
-            try:
-                return self.meter.call(fn, *args)
-            except BackendError as exc:
-                if not exc.transient or self.stop() or not self.meter.wait(attempt):
-                    raise
-                attempt += 1
+        return self.meter.read(fn, *args, stop=self.stop)
 
     def page(self, kind: str, since: str | None, offset: int, limit: int,
              context: Mapping[str, Any]) -> CatalogPage:
@@ -224,7 +229,12 @@ class MeteredBackend:
 
     def find_order(self, local_order_id: str, customer_id: str | None,
                    created_since: datetime | None) -> RemoteOrder | None:
-        return self.meter.call(self.inner.find_order, local_order_id, customer_id, created_since)
+        # A read, retried in place: on a busy shop it pages through many orders, and one page
+        # lost must not send the order back to wait out its backoff.
+        return self.meter.read(self.inner.find_order, local_order_id, customer_id, created_since)
+
+    def server_now(self) -> datetime | None:
+        return self.inner.server_now()
 
     def payments(self, order_id: str) -> list[RemotePayment]:
         return self.meter.call(self.inner.payments, order_id)

@@ -36,4 +36,7 @@ def test_a_backlog_drains_through_a_bad_line_in_bounded_full_rounds(medusa_serve
     assert faults.get("dropped_before_request", 0) > 0 and faults.get("dropped_after_request", 0) > 0
     assert store.counts()["synced"] == len(made), [(e.order_id, e.last_error) for e in store.entries()]
     assert check_each_once(medusa_server.base_url, medusa_server.api_key, store, made) == []
+    # Each create was marked with the server's own time (its answers' Date), so a search after a
+    # lost answer paged through minutes of the shop's orders, not a day of every till's.
+    assert all("server_after" in e.data for e in store.entries()), [e.data for e in store.entries()]
     app.close()

@@ -47,6 +47,8 @@ class FakeBackend:
         self._seq = itertools.count(1)
         self.display = itertools.count(1001)
         self.catalog: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.clock_now: Any = None  # the server's clock its answers tell; None: no answer had a Date
+        self.searched_since: list[Any] = []  # created_since of every find_by_local_id
         self.customer_groups: dict[str, dict[str, Any]] = {}  # name -> group: names are unique, as on Medusa
 
     # -- faults
@@ -171,8 +173,12 @@ class FakeBackend:
         self.orders[order_id]["status"] = "completed"
         return self._view(order_id)
 
+    def server_now(self):
+        return self.clock_now
+
     def find_by_local_id(self, kind, local_order_id, customer_id=None, created_since=None):
         self._enter("find_by_local_id")
+        self.searched_since.append(created_since)
         drafts = kind in ("draft_order", "draft_orders", "draft")
         return [{"id": o["id"], "metadata": o["metadata"], "status": o["status"], "display_id": o["display_id"]}
                 for o in self.orders.values()

@@ -261,6 +261,9 @@ class MedusaV1Backend:
     def returns(self) -> None:
         return None  # returned goods are not sent to a Medusa v1 shop (app.sync.returns says so)
 
+    def server_now(self) -> datetime | None:
+        return self.client.server_clock.now()
+
     def close(self) -> None:
         self.client.close()
 

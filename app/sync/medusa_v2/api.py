@@ -54,6 +54,7 @@ class V2Api(Protocol):
     def get_order_money(self, order_id: str) -> Item: ...
     def refund_payment(self, payment_id: str, amount: Decimal, note: str) -> Item: ...
     def cancel_order(self, order_id: str) -> Item: ...
+    def server_now(self) -> datetime | None: ...  # the server's clock, as its last answer told it
     def find_customer_groups(self, name: str) -> list[Item]: ...  # exactly this name; unique on the server
     def create_customer_group(self, name: str, metadata: Mapping[str, Any]) -> Item: ...  # 4xx if name taken
     def close(self) -> None: ...
@@ -79,6 +80,9 @@ class MedusaV2Api:
 
     def check_connection(self) -> ConnectionCheck:
         return self.client.check_connection()
+
+    def server_now(self) -> datetime | None:
+        return self.client.server_clock.now()
 
     def pull(self, kind: str, *, updated_since: Since = None) -> Iterator[Item]:
         if kind not in CATALOG_KINDS:

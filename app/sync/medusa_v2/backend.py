@@ -165,6 +165,9 @@ class MedusaV2Backend:
         """Medusa's returns workflow (None over an API without HTTP, such as a test's fake)."""
         return MedusaV2Returns(self.api.client) if isinstance(self.api, MedusaV2Api) else None
 
+    def server_now(self) -> datetime | None:
+        return self.api.server_now()
+
     def close(self) -> None:
         self.api.close()
 

@@ -32,6 +32,7 @@ from app.sync.errors import (
 )
 from app.sync.medusa_v2.wire import (
     JSONParams,
+    ServerClock,
     clean_params,
     decode,
     dumps_json,
@@ -90,6 +91,7 @@ class MedusaClient:
             follow_redirects=False,
             transport=transport,
         )
+        self.server_clock = ServerClock()
 
     # -- lifecycle
 
@@ -142,6 +144,7 @@ class MedusaClient:
         log.debug(
             "%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000
         )
+        self.server_clock.note(response)
         return decode(response, self.base_url)
 
     # -- health and "Test connection"

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 import ssl
+import threading
+import time
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -33,7 +36,7 @@ from app.sync.errors import (
 )
 
 __all__ = ["dumps_json", "loads_json", "tilldesk_version", "transport_error", "decode", "iso", "seg",
-           "clean_params", "unwrap", "require"]
+           "clean_params", "unwrap", "require", "ServerClock"]
 
 JSONParams = Mapping[str, Any]
 
@@ -289,3 +292,36 @@ def require(data: dict[str, Any], key: str, base_url: str) -> dict[str, Any]:
         )
     return inner
 
+
+class ServerClock:
+    """The server's clock as its answers tell it (the HTTP ``Date`` header), so a search for what
+    the server made after a moment is bounded by the server's own time, not the till's: a till's
+    clock may be hours off, the server's answers are not.
+
+    ``now()`` is the last ``Date`` seen plus the time that passed here since (monotonic), or None
+    before any answer. ``Date`` has whole seconds and is cut down, never rounded up, so the
+    estimate is at most a second early, which is the safe side for a lower bound."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[datetime, float] | None = None
+        self._lock = threading.Lock()
+
+    def note(self, response: httpx.Response) -> None:
+        header = response.headers.get("date")
+        if not header:
+            return
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        with self._lock:
+            self._seen = (when.astimezone(UTC), time.monotonic())
+
+    def now(self) -> datetime | None:
+        with self._lock:
+            if self._seen is None:
+                return None
+            when, at = self._seen
+        return when + timedelta(seconds=max(0.0, time.monotonic() - at))
