@@ -14,7 +14,7 @@ from app.domain.errors import NotFound
 from .. import mapping as m
 from .. import rows as r
 from . import catalog_bulk as bulk
-from ._base import SqlRepository, fts_table, like, match_terms, matches
+from ._base import SqlRepository, like, match_terms, newest_matches
 from .customers import SqlCustomerRepository
 
 _MODELS: dict[str, Any] = {
@@ -83,9 +83,7 @@ class SqlCatalogRepository(SqlRepository):
             expr, short = match_terms(q)
             text = stmt
             if expr:
-                fts = fts_table("variants_search")
-                text = text.join(fts, fts.c.rowid == literal_column("variants.rowid")).where(
-                    matches("variants_search", expr))
+                text = text.where(literal_column("variants.rowid").in_(newest_matches("variants_search", expr)))
             text = text.where(*[r.VariantRow.search_text.like(like(w), escape="\\") for w in short])
             rest = self.s.execute(text.order_by(r.ProductRow.title, r.VariantRow.title, r.VariantRow.id)
                                   .limit(limit)).all()

@@ -14,7 +14,7 @@ from .. import mapping as m
 from .. import records as rec
 from .. import rows as r
 from ..records import ADDRESS_FIELDS
-from ._base import SqlRepository, fts_table, like, match_terms, matches
+from ._base import SqlRepository, like, match_terms, newest_matches
 
 
 class SqlCustomerRepository(SqlRepository):
@@ -45,9 +45,7 @@ class SqlCustomerRepository(SqlRepository):
         phone_like = len(digits) >= 4 and digits == q.replace(" ", "").lstrip("+")
         expr, short = match_terms(digits if phone_like else q)
         if expr:
-            fts = fts_table("customers_search")
-            stmt = stmt.join(fts, fts.c.rowid == literal_column("customers.rowid")).where(
-                matches("customers_search", expr))
+            stmt = stmt.where(literal_column("customers.rowid").in_(newest_matches("customers_search", expr)))
         stmt = stmt.where(*[r.CustomerRow.search_text.like(like(w), escape="\\") for w in short])
         stmt = stmt.order_by(r.CustomerRow.last_name, r.CustomerRow.first_name, r.CustomerRow.id).limit(limit)
         return [m.customer(x) for x in self.s.scalars(stmt)]
