@@ -34,10 +34,13 @@ def run(app: App) -> int:
         ask_till_code(app)  # a first start: the till's code and name (ui/till_dialog.py)
     window = MainWindow(app)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    from app import gc_pause
+
+    QTimer.singleShot(0, gc_pause.settle)  # once the first frame is out (app/gc_pause.py)
     if os.environ.get("TILLDESK_EXIT_AFTER_SHOWN") == "1":
         # For start-up measurements (benchmarks/bench_startup.py): quit once the first frame is out.
-        from PySide6.QtCore import QTimer
-
         def _shown() -> None:
             sys.stdout.write("tilldesk: window shown\n")
             sys.stdout.flush()
@@ -71,6 +74,9 @@ def open_with_progress(opener: Any) -> App:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app import gc_pause
+
+    gc_pause.hold()  # the start builds long-lived objects only; see app/gc_pause.py
     from app.cli import main as cli_main
 
     return cli_main(argv, launch_gui=run, ask_create=ask_create, open_with_progress=open_with_progress)

@@ -184,6 +184,10 @@ def main(argv: Sequence[str] | None = None, *, launch_gui: Callable[[App], int] 
         _merge_globals(args)
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        if getattr(args, "command", None) or args.self_test:
+            from app import gc_pause
+
+            gc_pause.settle()  # a command runs with the collector on; the window settles once shown
         if args.self_test:
             from app.selftest import run as self_test
 

@@ -90,7 +90,8 @@ def check_plain_key(key: Any, path: str) -> None:
 
 class Command(BaseModel):
     # str_max_length: no text field needs more, and a message never quotes a megabyte back.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, str_max_length=1000)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, str_max_length=1000,
+                              defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
