@@ -68,7 +68,11 @@ def ask_create(path: str) -> bool:
 
 def open_with_progress(opener: Any) -> App:
     """A schema migration is due: run it on a worker behind a progress dialog."""
+    from app import gc_pause
+
     from .migration_dialog import open_with_progress as run_migration
+
+    gc_pause.settle()  # a migration takes long and makes garbage: the collector is back on for it
 
     return run_migration(opener)
 
