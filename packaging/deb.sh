@@ -26,7 +26,7 @@ arch="$(dpkg --print-architecture)"
 glibc="$(find "$bundle" -type f \( -name '*.so*' -o -name tilldesk \) -exec objdump -T {} + 2>/dev/null \
   | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | cut -d_ -f2)"
 depends="libc6 (>= ${glibc:-2.31}), libglib2.0-0, libdbus-1-3, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1,
- libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0,
+ libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-util1, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0,
  libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0,
  libxcb-xinerama0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdrm2, libcups2,
  libgssapi-krb5-2"

@@ -155,6 +155,8 @@ def _soname(library: Path) -> str:
 def build_library(symbol: str, data: bytes, soname: str, dest: Path, cc: str = "cc") -> None:
     """A shared library with the same soname exporting ``symbol`` (read-only, 16-byte aligned) as
     ``data``: an assembly file that includes the bytes, linked without the C library."""
+    if shutil.which(cc) is None:
+        raise ValueError(f"no C compiler '{cc}' to link the trimmed ICU data library (install gcc)")
     with tempfile.TemporaryDirectory() as tmp:
         blob, asm = Path(tmp) / "icudata.bin", Path(tmp) / "icudata.S"
         blob.write_bytes(data)

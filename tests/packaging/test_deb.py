@@ -8,6 +8,7 @@ Slow: it builds the bundle first when dist/tilldesk is missing (several minutes)
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import shutil
 import subprocess
@@ -184,3 +185,31 @@ def test_deb_script_without_a_bundle_says_so_and_writes_nothing(tmp_path: Path) 
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "no bundle at" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_installed_icu_data_serves_qt_for_the_kept_languages(scratch_root: Path) -> None:
+    """The installed bundle's ICU (its trimmed data, packaging/icu_trim.py, and the ICU libraries
+    beside it) under this machine's PySide6 of the same release: collation, zone names, case mapping
+    and code pages answer as with the wheel's full ICU for the kept languages."""
+    from tests.packaging.test_icu_trim import _QT_PROBE
+
+    qt_lib = scratch_root / "opt/tilldesk/_internal/PySide6/Qt/lib"
+    assert (qt_lib / "libicudata.so.73").stat().st_size < 10_000_000
+
+    def probe(**extra: str) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD")}
+        probe = _QT_PROBE.replace('"libicudata" in l', '"libicu" in l')
+        run = subprocess.run([sys.executable, "-c", probe], input="de_DE fr_FR sv_SE pl_PL en_GB ja_JP",
+                             capture_output=True, text=True, check=True, timeout=120,
+                             env=env | {"QT_QPA_PLATFORM": "offscreen"} | extra)
+        return json.loads(run.stdout)
+
+    full, installed = probe(), probe(LD_LIBRARY_PATH=str(qt_lib))
+    assert {Path(p).parent for p in installed["icudata"]} == {qt_lib} and len(installed["icudata"]) == 3
+    assert {Path(p).parent for p in full["icudata"]} != {qt_lib}
+    for loc in ("de_DE", "fr_FR", "sv_SE", "pl_PL", "en_GB"):
+        assert installed["sort"][loc] == full["sort"][loc] and installed["zone"][loc] == full["zone"][loc], loc
+    assert installed["case"] == full["case"] and installed["words"] == full["words"]
+    assert installed["codec"]["windows-1252"] == "windows-1252" and installed["codec"]["IBM850"] == "IBM850"
+    assert installed["zone"]["ja_JP"] == installed["zone"]["en_GB"]  # Japanese names are not carried

@@ -180,3 +180,9 @@ def test_a_file_that_is_not_icu_data_gets_one_line_and_nothing_written(tmp_path:
                           str(dest)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "not a 64-bit" in run.stderr
     assert not dest.exists()
+
+
+def test_without_a_c_compiler_the_build_says_so_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no C compiler 'no-such-cc'") as caught:
+        icu_trim.build_library("icudt73_dat", b"\0" * 32, "libicudata.so.73", tmp_path / "lib.so", cc="no-such-cc")
+    assert "\n" not in str(caught.value) and not (tmp_path / "lib.so").exists()
