@@ -23,6 +23,13 @@ KEEP_LANGUAGES = frozenset({
 
 _DROP_DATA = [
     re.compile(r"^PySide6/Qt/translations/"),  # Qt's own UI strings: the window is English only
+    # reportlab's sample fonts (Vera, DarkGarden, the URW Type 1 outlines its bitmap renderer draws
+    # with): Tilldesk's PDFs embed DejaVu from resources/ (app/printing/fonts.py), and the standard
+    # fonts' metrics are built into reportlab's code.
+    re.compile(r"^reportlab/fonts/"),
+    # pycountry's databases other than countries and their subdivisions (languages, scripts,
+    # currencies, former countries): the till looks up only countries and provinces.
+    re.compile(r"^pycountry/databases/(?!iso3166-[12]\.json$)"),
 ]
 _DROP_BINARY = [
     # Platforms: xcb for the screen, offscreen/minimal for headless runs. No framebuffer, VNC or

@@ -99,3 +99,18 @@ def test_the_icu_data_library_is_swapped_for_the_trimmed_copy(tmp_path: Path) ->
     dest, src, kind = out[0]
     assert (dest, kind) == entries[0][::2] and Path(src) == tmp_path / "icu" / icudata.name
     assert Path(src).stat().st_size < icudata.stat().st_size / 3
+
+
+@pytest.mark.parametrize(("dest", "kept"), [
+    ("reportlab/fonts/Vera.ttf", False),
+    ("reportlab/fonts/_a______.pfb", False),
+    ("reportlab/rl_settings.py", True),
+    ("resources/fonts/DejaVuSans-Bold.ttf", True),
+    ("pycountry/databases/iso3166-1.json", True),
+    ("pycountry/databases/iso3166-2.json", True),
+    ("pycountry/databases/iso3166-3.json", False),
+    ("pycountry/databases/iso639-3.json", False),
+    ("pycountry/databases/iso4217.json", False),
+])
+def test_sample_fonts_and_unused_pycountry_databases_stay_out(dest: str, kept: bool) -> None:
+    assert [d[0] for d in bundle_trim.keep_datas([(dest, "x", "DATA")])] == ([dest] if kept else [])

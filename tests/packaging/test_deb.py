@@ -115,6 +115,32 @@ def test_files_land_in_the_standard_places(scratch_root: Path) -> None:
     assert not (internal / "mypy").exists()
     assert (internal / "babel/locale-data/de_DE.dat").is_file()
     assert not (internal / "babel/locale-data/ja.dat").exists()
+    assert not (internal / "PySide6/Qt/plugins/networkinformation").exists()
+    assert not (internal / "PySide6/Qt/plugins/tls").exists()
+    assert not (internal / "reportlab/fonts").exists()
+    assert (internal / "pycountry/databases/iso3166-2.json").is_file()
+    assert not (internal / "pycountry/databases/iso639-3.json").exists()
+    assert not list(internal.glob("libX11.so*")) and not list(internal.glob("libglib-2.0.so*"))
+    assert (internal / "PySide6/Qt/lib/libicudata.so.73").stat().st_size < 10_000_000
+
+
+@pytest.mark.slow
+def test_installed_command_checks_phones_and_provinces(scratch_root: Path, tmp_path: Path) -> None:
+    """phonenumbers' metadata and pycountry's subdivisions are in the bundle (the trim keeps them
+    while it leaves the geocoding tables and the other pycountry databases out)."""
+    env = clean_env(tmp_path)
+    cmd = [str(scratch_root / "usr/bin/tilldesk"), "--db", str(tmp_path / "till.sqlite"), "--demo", "draft", "create"]
+    address = {"first_name": "Ann", "address_1": "1 Main St", "city": "Brooklyn", "country_code": "us",
+               "province": "NY", "phone": "(718) 555-0142"}
+    body = {"items": [{"variant_sku": "COF-HSE-ESP-250", "quantity": 1}], "shipping_address": address}
+    run = subprocess.run(cmd, input=json.dumps(body), cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["draft_order"]["shipping_address"]["phone"] == "+17185550142"
+    body["shipping_address"] = address | {"province": "Narnia"}
+    run = subprocess.run(cmd, input=json.dumps(body), cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 2 and "province: 'Narnia' is not a province or state of United States" in run.stderr
 
 
 @pytest.mark.slow
