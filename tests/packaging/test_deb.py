@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.medusa_harness.seed import SeedResult
+from tests.medusa_harness.server import MedusaServer
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian or Ubuntu)")
 
@@ -239,3 +242,35 @@ def test_installed_icu_data_serves_qt_for_the_kept_languages(scratch_root: Path)
     assert installed["case"] == full["case"] and installed["words"] == full["words"]
     assert installed["codec"]["windows-1252"] == "windows-1252" and installed["codec"]["IBM850"] == "IBM850"
     assert installed["zone"]["ja_JP"] == installed["zone"]["en_GB"]  # Japanese names are not carried
+
+
+@pytest.mark.slow
+@pytest.mark.medusa
+def test_installed_command_pulls_sells_and_pushes_with_a_real_medusa(
+        scratch_root: Path, tmp_path: Path, medusa_server: MedusaServer, medusa_catalog: SeedResult) -> None:
+    """The sync from the installed bundle, with what the trim took away (Qt's network plugins and
+    TLS backends, the system's own libraries, phonenumbers' geocoding): the catalog comes down, a
+    sale paid in cash goes up and the server has the order."""
+    env = clean_env(tmp_path) | {"TILLDESK_MEDUSA_API_KEY": medusa_server.api_key}
+    db = ["--db", str(tmp_path / "till.sqlite")]
+
+    def tilldesk(*args: str, stdin: str | None = None) -> str:
+        run = subprocess.run([str(scratch_root / "usr/bin/tilldesk"), *args], input=stdin, cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, (args, run.stdout, run.stderr)
+        return run.stdout
+
+    tilldesk(*db, "--create", "backend", "set", "--url", medusa_server.base_url)
+    tilldesk(*db, "sync", "--once", "--pull-only")
+    variant = medusa_catalog.variants[0]
+    assert variant.sku in tilldesk(*db, "catalog", "variants", "--q", variant.sku)
+    body = {"region_id": medusa_catalog.regions["usd"], "email": "ann@example.com",
+            "items": [{"variant_sku": variant.sku, "quantity": 1}]}
+    draft = json.loads(tilldesk(*db, "draft", "create", stdin=json.dumps(body)))["draft_order"]
+    tilldesk(*db, "draft", "mark-paid", draft["id"], "--tender", "cash=1000")
+    tilldesk(*db, "sync", "--once")
+    synced = json.loads(tilldesk(*db, "order", "list", "--sync-state", "synced"))
+    assert synced["count"] == 1, synced
+    with medusa_server.client(use_api_key=True) as http:
+        found = http.get("/admin/orders", params={"q": "ann@example.com", "fields": "id,email"}).json()["orders"]
+    assert any(order["email"] == "ann@example.com" for order in found)
