@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,8 @@ def read_symbol(library: Path) -> tuple[str, bytes]:
             name = elf[strtab + st_name: elf.index(b"\0", strtab + st_name)]
             if not _SYMBOL.match(name):
                 continue
-            for _n, _k, _f, addr, sec_offset, sec_size, *_rest in sections:
-                if addr <= value < addr + sec_size and _k != 8:  # not SHT_NOBITS
+            for _n, sec_kind, _f, addr, sec_offset, sec_size, *_rest in sections:
+                if addr <= value < addr + sec_size and sec_kind != 8:  # not SHT_NOBITS
                     start = sec_offset + value - addr
                     return name.decode(), elf[start:start + st_size]
     raise ValueError(f"{library}: no icudt*_dat symbol (not an ICU data library)")
@@ -123,7 +124,7 @@ def converter_max_bytes(item: bytes) -> int:
     return item[header_size + 4 + 60 + 4 + 3]
 
 
-def keep_item(name: str, item: bytes, languages: Iterable[str]) -> bool:
+def keep_item(name: str, item: bytes, languages: AbstractSet[str]) -> bool:
     """Whether the till's ICU data keeps this item (``name`` with its package prefix)."""
     rel = name.split("/", 1)[1] if "/" in name else name
     tree, _, base = rel.rpartition("/")
@@ -135,7 +136,7 @@ def keep_item(name: str, item: bytes, languages: Iterable[str]) -> bool:
         return converter_max_bytes(item) == 1
     match = _LOCALE_ITEM.match(base)
     if tree in LOCALE_TREES and match:
-        return tree not in ROOT_ONLY_TREES and match.group(1) in set(languages)
+        return tree not in ROOT_ONLY_TREES and match.group(1) in languages
     return True
 
 
@@ -176,12 +177,11 @@ def trim_library(src: Path, dest: Path, languages: Iterable[str]) -> tuple[int, 
     size before and after, in bytes."""
     try:
         symbol, data = read_symbol(src)
-        package = parse_package(data)
+        out = write_package(trim_package(parse_package(data), languages))
     except (struct.error, IndexError) as exc:
         raise ValueError(f"{src}: a damaged ELF or ICU data file ({exc})") from None
     except ValueError as exc:
         raise ValueError(str(exc) if str(src) in str(exc) else f"{src}: {exc}") from None
-    out = write_package(trim_package(package, languages))
     build_library(symbol, out, _soname(src), dest)
     return len(data), len(out)
 

@@ -171,7 +171,10 @@ def test_qt_core_calls_no_icu_service_the_trim_did_not_plan_for() -> None:
 
 def test_a_file_that_is_not_icu_data_gets_one_line_and_nothing_written(tmp_path: Path) -> None:
     dest = tmp_path / "out" / "libicudata.so.73"
-    for bad in (QT_LIB / "libQt6Core.so.6", ROOT / "pyproject.toml"):
+    assert ORIGINAL is not None
+    not_cmnd = tmp_path / "not-cmnd.so"  # the symbol is there, its package header is not ICU's
+    not_cmnd.write_bytes(ORIGINAL.read_bytes().replace(b"CmnD", b"XXXX", 1))
+    for bad in (QT_LIB / "libQt6Core.so.6", ROOT / "pyproject.toml", not_cmnd):
         with pytest.raises(ValueError) as caught:
             icu_trim.trim_library(bad, dest, {"en"})
         assert str(bad) in str(caught.value) and "\n" not in str(caught.value)
