@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the one-folder desktop bundle in dist/tilldesk/ and checks it with its own self-test.
-# Run after `bash packaging/dev.sh setup` (PyInstaller comes with the dev extra).
+# Run after `bash packaging/dev.sh setup` (PyInstaller comes with the dev extra). Needs binutils
+# (objdump, strip) and a C compiler (packaging/icu_trim.py links the trimmed ICU data with it).
 #   bash packaging/build.sh        the bundle, its checks, then its size by part
 #   bash packaging/build.sh deb    the same, then the Debian package dist/tilldesk_VERSION_ARCH.deb
 set -euo pipefail

@@ -17,8 +17,8 @@ arch="$(dpkg --print-architecture)"
 # The system libraries the bundle needs. ldd on the Qt xcb platform plugin shows what it always
 # takes from the system: libGL/libEGL (GLVND) and libxcb. PyInstaller copies the xcb helper
 # libraries (xcb-cursor, icccm, keysyms, ...), X11, fontconfig, freetype, glib and dbus from the
-# build machine; they are listed too, so a till has the distribution's own copies and the bundle
-# also runs where those copies are pruned. libcups comes only from the system (bundle_trim.py).
+# build machine; bundle_trim.py leaves them (and libcups, and Kerberos' GSSAPI that QtNetwork links)
+# out, so a till has the distribution's own copies, which are listed here.
 # tests/packaging/test_deb.py checks that every library the bundle links but does not carry is in
 # a package named here.
 # The newest glibc symbol version any file of the bundle asks for (objdump comes with binutils,
@@ -26,9 +26,10 @@ arch="$(dpkg --print-architecture)"
 glibc="$(find "$bundle" -type f \( -name '*.so*' -o -name tilldesk \) -exec objdump -T {} + 2>/dev/null \
   | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | cut -d_ -f2)"
 depends="libc6 (>= ${glibc:-2.31}), libglib2.0-0, libdbus-1-3, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1,
- libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0,
+ libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-util1, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0,
  libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0,
- libxcb-xinerama0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdrm2, libcups2"
+ libxcb-xinerama0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdrm2, libcups2,
+ libgssapi-krb5-2"
 depends="$(echo "$depends" | tr -s ' \n' ' ')"
 
 stage="$(mktemp -d)"

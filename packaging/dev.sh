@@ -12,13 +12,16 @@ export LANG="${LANG:-C.UTF-8}" LC_ALL="${LC_ALL:-C.UTF-8}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # What Qt (offscreen and under Xvfb), the PDF checks, PyInstaller and the sync tests' real
-# Medusa server (PostgreSQL 15) need from Debian. Node is not among them: Debian 12's nodejs is 18,
-# too old for Medusa 2.21.2, so a pinned Node comes from PyPI into .venv (see setup_node).
+# Medusa server (PostgreSQL 15) need from Debian. gcc links the bundle's trimmed ICU data;
+# QtNetwork and the xcb GL integration take libgssapi-krb5-2 and libxcb-glx0 from the system.
+# Node is not among them: Debian 12's nodejs is 18, too old for Medusa 2.21.2, so a pinned Node
+# comes from PyPI into .venv (see setup_node).
 APT_PACKAGES=(
   libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libbrotli1
   fonts-dejavu-core libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1
   libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth poppler-utils binutils
+  gcc libgssapi-krb5-2 libxcb-glx0
 )
 
 log() { printf '\n== %s\n' "$*" >&2; }

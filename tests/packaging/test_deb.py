@@ -8,6 +8,7 @@ Slow: it builds the bundle first when dist/tilldesk is missing (several minutes)
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.medusa_harness.seed import SeedResult
+from tests.medusa_harness.server import MedusaServer
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian or Ubuntu)")
@@ -114,6 +118,32 @@ def test_files_land_in_the_standard_places(scratch_root: Path) -> None:
     assert not (internal / "mypy").exists()
     assert (internal / "babel/locale-data/de_DE.dat").is_file()
     assert not (internal / "babel/locale-data/ja.dat").exists()
+    assert not (internal / "PySide6/Qt/plugins/networkinformation").exists()
+    assert not (internal / "PySide6/Qt/plugins/tls").exists()
+    assert not (internal / "reportlab/fonts").exists()
+    assert (internal / "pycountry/databases/iso3166-2.json").is_file()
+    assert not (internal / "pycountry/databases/iso639-3.json").exists()
+    assert not list(internal.glob("libX11.so*")) and not list(internal.glob("libglib-2.0.so*"))
+    assert (internal / "PySide6/Qt/lib/libicudata.so.73").stat().st_size < 10_000_000
+
+
+@pytest.mark.slow
+def test_installed_command_checks_phones_and_provinces(scratch_root: Path, tmp_path: Path) -> None:
+    """phonenumbers' metadata and pycountry's subdivisions are in the bundle (the trim keeps them
+    while it leaves the geocoding tables and the other pycountry databases out)."""
+    env = clean_env(tmp_path)
+    cmd = [str(scratch_root / "usr/bin/tilldesk"), "--db", str(tmp_path / "till.sqlite"), "--demo", "draft", "create"]
+    address = {"first_name": "Ann", "address_1": "1 Main St", "city": "Brooklyn", "country_code": "us",
+               "province": "NY", "phone": "(718) 555-0142"}
+    body = {"items": [{"variant_sku": "COF-HSE-ESP-250", "quantity": 1}], "shipping_address": address}
+    run = subprocess.run(cmd, input=json.dumps(body), cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["draft_order"]["shipping_address"]["phone"] == "+17185550142"
+    body["shipping_address"] = address | {"province": "Narnia"}
+    run = subprocess.run(cmd, input=json.dumps(body), cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 2 and "province: 'Narnia' is not a province or state of United States" in run.stderr
 
 
 @pytest.mark.slow
@@ -184,3 +214,63 @@ def test_deb_script_without_a_bundle_says_so_and_writes_nothing(tmp_path: Path) 
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "no bundle at" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_installed_icu_data_serves_qt_for_the_kept_languages(scratch_root: Path) -> None:
+    """The installed bundle's ICU (its trimmed data, packaging/icu_trim.py, and the ICU libraries
+    beside it) under this machine's PySide6 of the same release: collation, zone names, case mapping
+    and code pages answer as with the wheel's full ICU for the kept languages."""
+    from tests.packaging.test_icu_trim import _QT_PROBE
+
+    qt_lib = scratch_root / "opt/tilldesk/_internal/PySide6/Qt/lib"
+    assert (qt_lib / "libicudata.so.73").stat().st_size < 10_000_000
+
+    def probe(**extra: str) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD")}
+        probe = _QT_PROBE.replace('"libicudata" in l', '"libicu" in l')
+        run = subprocess.run([sys.executable, "-c", probe], input="de_DE fr_FR sv_SE pl_PL en_GB ja_JP",
+                             capture_output=True, text=True, check=True, timeout=120,
+                             env=env | {"QT_QPA_PLATFORM": "offscreen"} | extra)
+        return json.loads(run.stdout)
+
+    full, installed = probe(), probe(LD_LIBRARY_PATH=str(qt_lib))
+    assert {Path(p).parent for p in installed["icudata"]} == {qt_lib} and len(installed["icudata"]) == 3
+    assert {Path(p).parent for p in full["icudata"]} != {qt_lib}
+    for loc in ("de_DE", "fr_FR", "sv_SE", "pl_PL", "en_GB"):
+        assert installed["sort"][loc] == full["sort"][loc] and installed["zone"][loc] == full["zone"][loc], loc
+    assert installed["case"] == full["case"] and installed["words"] == full["words"]
+    assert installed["codec"]["windows-1252"] == "windows-1252" and installed["codec"]["IBM850"] == "IBM850"
+    assert installed["zone"]["ja_JP"] == installed["zone"]["en_GB"]  # Japanese names are not carried
+
+
+@pytest.mark.slow
+@pytest.mark.medusa
+def test_installed_command_pulls_sells_and_pushes_with_a_real_medusa(
+        scratch_root: Path, tmp_path: Path, medusa_server: MedusaServer, medusa_catalog: SeedResult) -> None:
+    """The sync from the installed bundle, with what the trim took away (Qt's network plugins and
+    TLS backends, the system's own libraries, phonenumbers' geocoding): the catalog comes down, a
+    sale paid in cash goes up and the server has the order."""
+    env = clean_env(tmp_path) | {"TILLDESK_MEDUSA_API_KEY": medusa_server.api_key}
+    db = ["--db", str(tmp_path / "till.sqlite")]
+
+    def tilldesk(*args: str, stdin: str | None = None) -> str:
+        run = subprocess.run([str(scratch_root / "usr/bin/tilldesk"), *args], input=stdin, cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, (args, run.stdout, run.stderr)
+        return run.stdout
+
+    tilldesk(*db, "--create", "backend", "set", "--url", medusa_server.base_url)
+    tilldesk(*db, "sync", "--once", "--pull-only")
+    variant = medusa_catalog.variants[0]
+    assert variant.sku in tilldesk(*db, "catalog", "variants", "--q", variant.sku)
+    body = {"region_id": medusa_catalog.regions["usd"], "email": "ann@example.com",
+            "items": [{"variant_sku": variant.sku, "quantity": 1}]}
+    draft = json.loads(tilldesk(*db, "draft", "create", stdin=json.dumps(body)))["draft_order"]
+    tilldesk(*db, "draft", "mark-paid", draft["id"], "--tender", "cash=1000")
+    tilldesk(*db, "sync", "--once")
+    synced = json.loads(tilldesk(*db, "order", "list", "--sync-state", "synced"))
+    assert synced["count"] == 1, synced
+    with medusa_server.client(use_api_key=True) as http:
+        found = http.get("/admin/orders", params={"q": "ann@example.com", "fields": "id,email"}).json()["orders"]
+    assert any(order["email"] == "ann@example.com" for order in found)
