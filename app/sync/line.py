@@ -229,8 +229,8 @@ class MeteredBackend:
 
     def find_order(self, local_order_id: str, customer_id: str | None,
                    created_since: datetime | None) -> RemoteOrder | None:
-        # A read, retried in place: on a busy shop it pages through many orders, and one page
-        # lost must not send the order back to wait out its backoff.
+        # A read, so a lost one is read again (whole) in the round: a lost look-up must not send
+        # the order back to wait out its backoff.
         return self.meter.read(self.inner.find_order, local_order_id, customer_id, created_since)
 
     def server_now(self) -> datetime | None:

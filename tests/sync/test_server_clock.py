@@ -1,7 +1,7 @@
 """The search for a draft whose create lost its answer is bounded by the server's clock (the HTTP
 ``Date`` of its answers), not the till's: on a shop where several tills push all day, a search
 from a day before the sale paged through every till's orders, and on a bad line one lost page
-sent the order back to wait. The search is a read, retried in the round. FakeBackend over a real
+sent the order back to wait. The search is a read: lost, it is read again whole in the round. FakeBackend over a real
 SQLite file, and a real MedusaClient over httpx.MockTransport."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from app.sync.engine import CLOCK_SLACK, SERVER_CLOCK_MARGIN
+from app.sync.errors import BackendError
 from app.sync.line import LineMeter, MeteredBackend, RetryPolicy
 from app.sync.medusa_v2.client import MedusaClient
 from app.sync.medusa_v2.wire import ServerClock
@@ -57,33 +59,28 @@ def test_the_client_notes_the_server_time_of_every_answer():
         client.close()
 
 
-def test_a_lost_create_is_searched_for_from_the_servers_time_when_it_was_marked(app):  # noqa: F811
+@pytest.mark.parametrize("server_ahead", [timedelta(hours=36), None],
+                         ids=["server-time-known", "no-answer-told-the-time"])
+def test_a_lost_create_is_searched_for_from_the_servers_time_when_it_was_marked(app, server_ahead):  # noqa: F811
+    """With the server's time known (here a day and a half ahead of the till's clock, which would
+    have bounded the search wrongly), the search starts from it; before any answer told it, a
+    day before the sale by the till's clock."""
     order = paid_order(app)
     fake = fake_for(app, order)
-    # The till's clock is a day and a half behind the server's: its own clock would have bounded
-    # the search wrongly, the server's does not depend on it.
-    fake.clock_now = order.created_at.replace(tzinfo=UTC) + timedelta(hours=36)
+    if server_ahead is not None:
+        fake.clock_now = order.created_at.replace(tzinfo=UTC) + server_ahead
     fake.fail("create_draft_order", "after")
     eng = engine(app, fake)
     (first,) = eng.push_due()
     assert first.state == "in_progress" and first.transient
     run_until_settled(eng)
     check_synced_once(app, fake, order)
-    assert fake.searched_since[0] == fake.clock_now - SERVER_CLOCK_MARGIN
+    expected = (fake.clock_now - SERVER_CLOCK_MARGIN if server_ahead is not None
+                else order.created_at - CLOCK_SLACK)
+    assert fake.searched_since[0] == expected
 
 
-def test_before_any_answer_told_the_time_the_search_starts_a_day_before_the_sale(app):  # noqa: F811
-    order = paid_order(app)
-    fake = fake_for(app, order)
-    fake.fail("create_draft_order", "after")
-    eng = engine(app, fake)
-    eng.push_due()
-    run_until_settled(eng)
-    check_synced_once(app, fake, order)
-    assert fake.searched_since[0] == order.created_at - CLOCK_SLACK
-
-
-def test_a_search_that_loses_a_page_is_read_again_in_the_round(app):  # noqa: F811
+def test_a_lost_search_is_read_again_whole_in_the_round(app):  # noqa: F811
     order = paid_order(app)
     fake = fake_for(app, order)
     fake.fail("find_by_local_id", "before", times=2)
@@ -101,10 +98,7 @@ def test_a_search_gives_up_when_the_round_allows_no_more_retries(app):  # noqa: 
     fake.fail("find_by_local_id", "before", times=5)
     waits: list[float] = []
     backend = MeteredBackend(v2(fake), LineMeter(RetryPolicy(attempts=1), sleep=waits.append))
-    try:
+    with pytest.raises(BackendError) as lost:  # reaches the engine as before, never "nothing found"
         backend.find_order(order.id, None, None)
-    except Exception as exc:  # noqa: BLE001 - the transient error reaches the engine as before
-        assert getattr(exc, "transient", False)
-    else:
-        raise AssertionError("a search that kept failing was reported as nothing found")
+    assert lost.value.transient
     assert len(waits) == 1
